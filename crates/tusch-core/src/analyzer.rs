@@ -1,0 +1,455 @@
+//! The analyzer: runs the detectors over a document and applies the policy.
+//!
+//! The order is fixed and each step is a function of its own, so the GUI and the tests can
+//! reason about them one at a time:
+//!
+//! 1. run every detector on every page;
+//! 2. add deny-list matches (every occurrence, case-insensitive, genitive included);
+//! 3. drop disabled categories and findings below the threshold;
+//! 4. drop allow-listed text;
+//! 5. propagate person names: every other occurrence of a found name — the full name, the
+//!    first name alone, the surname alone, genitive forms — is flagged too, on every page;
+//! 6. merge overlapping findings.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use crate::detect::util::is_standalone;
+use crate::detect::{default_detectors, Detector};
+use crate::finding::{Category, Explanation, Finding, Validation};
+use crate::policy::DetectionPolicy;
+
+/// Findings for one document, one vector per page (in page order).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocumentFindings {
+    pub pages: Vec<Vec<Finding>>,
+}
+
+impl DocumentFindings {
+    pub fn len(&self) -> usize {
+        self.pages.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Detectors plus the policy that filters their findings.
+pub struct Analyzer {
+    detectors: Vec<Box<dyn Detector>>,
+    policy: DetectionPolicy,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<_> = self.detectors.iter().map(|d| d.name()).collect();
+        f.debug_struct("Analyzer")
+            .field("detectors", &names)
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
+
+impl Analyzer {
+    /// The rule-based detectors with the given policy.
+    pub fn new(policy: DetectionPolicy) -> Self {
+        Self::with_detectors(default_detectors(), policy)
+    }
+
+    pub fn with_detectors(detectors: Vec<Box<dyn Detector>>, policy: DetectionPolicy) -> Self {
+        Self { detectors, policy }
+    }
+
+    /// Adds a detector (e.g. the NER model) after the rule-based ones.
+    pub fn push_detector(&mut self, detector: Box<dyn Detector>) {
+        self.detectors.push(detector);
+    }
+
+    pub fn policy(&self) -> &DetectionPolicy {
+        &self.policy
+    }
+
+    pub fn detector_names(&self) -> Vec<&'static str> {
+        self.detectors.iter().map(|d| d.name()).collect()
+    }
+
+    /// Runs the whole pipeline over the pages' texts.
+    pub fn analyze(&self, pages: &[&str]) -> DocumentFindings {
+        let mut found = self.run_detectors(pages);
+        for (text, f) in pages.iter().zip(found.iter_mut()) {
+            f.extend(deny_list_matches(text, &self.policy.deny));
+        }
+        for f in &mut found {
+            self.apply_threshold(f);
+        }
+        for (text, f) in pages.iter().zip(found.iter_mut()) {
+            apply_allow_list(text, f, &self.policy.allow);
+        }
+        if self.policy.propagate_names {
+            let extra = propagate_names(pages, &found);
+            for ((text, f), more) in pages.iter().zip(found.iter_mut()).zip(extra) {
+                let mut more = more;
+                apply_allow_list(text, &mut more, &self.policy.allow);
+                f.extend(more);
+            }
+        }
+        for f in &mut found {
+            *f = merge_overlaps(std::mem::take(f));
+        }
+        DocumentFindings { pages: found }
+    }
+
+    /// Step 1: every detector on every page.
+    pub fn run_detectors(&self, pages: &[&str]) -> Vec<Vec<Finding>> {
+        let mut out: Vec<Vec<Finding>> = vec![Vec::new(); pages.len()];
+        for d in &self.detectors {
+            for (page, findings) in out.iter_mut().zip(d.detect_pages(pages)) {
+                page.extend(findings);
+            }
+        }
+        for (text, page) in pages.iter().zip(out.iter_mut()) {
+            // A detector bug must never turn into a panic when the span is sliced later.
+            page.retain(|f| {
+                f.span.start < f.span.end
+                    && f.span.end <= text.len()
+                    && text.is_char_boundary(f.span.start)
+                    && text.is_char_boundary(f.span.end)
+            });
+        }
+        out
+    }
+
+    fn apply_threshold(&self, findings: &mut Vec<Finding>) {
+        let p = &self.policy;
+        findings.retain(|f| f.score >= p.threshold && !p.disabled.contains(&f.category));
+    }
+}
+
+/// Case-insensitive, whole-word occurrences of `needle` in `text`, each extended over a
+/// genitive ending (`s`, `'s`, `’s`, `:s`). Whitespace in the needle matches any run of
+/// whitespace in the text, including line breaks.
+pub fn find_occurrences(text: &str, needle: &str) -> Vec<Range<usize>> {
+    let words: Vec<String> = needle.split_whitespace().map(str::to_lowercase).collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let lower_map = LowerMap::new(text);
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = lower_map.lower[from..].find(words[0].as_str()) {
+        let start_l = from + pos;
+        from = start_l + words[0].len().max(1);
+        let mut end_l = start_l + words[0].len();
+        let mut ok = true;
+        for w in &words[1..] {
+            let rest = &lower_map.lower[end_l..];
+            let ws = rest.len() - rest.trim_start().len();
+            if ws == 0 || !rest[ws..].starts_with(w.as_str()) {
+                ok = false;
+                break;
+            }
+            end_l += ws + w.len();
+        }
+        if !ok {
+            continue;
+        }
+        let (Some(start), Some(mut end)) = (lower_map.to_orig(start_l), lower_map.to_orig(end_l))
+        else {
+            continue;
+        };
+        end += genitive_len(&text[end..]);
+        if is_standalone(text, &(start..end)) {
+            out.push(start..end);
+        }
+    }
+    out
+}
+
+/// Length of a genitive ending at the start of `rest`, if the ending is followed by a
+/// word boundary.
+fn genitive_len(rest: &str) -> usize {
+    for suffix in ["s", "S", "'s", "'S", "’s", "’S", ":s", ":S"] {
+        if let Some(after) = rest.strip_prefix(suffix) {
+            if after.chars().next().is_none_or(|c| !c.is_alphanumeric()) {
+                return suffix.len();
+            }
+        }
+    }
+    0
+}
+
+/// A lower-cased copy of a text with a map back to the original byte offsets (lower-casing
+/// can change a character's length).
+struct LowerMap {
+    lower: String,
+    /// (offset in lower, offset in original) at each character start, plus the end.
+    map: Vec<(usize, usize)>,
+}
+
+impl LowerMap {
+    fn new(text: &str) -> Self {
+        let mut lower = String::with_capacity(text.len());
+        let mut map = Vec::with_capacity(text.len() + 1);
+        for (i, c) in text.char_indices() {
+            map.push((lower.len(), i));
+            lower.extend(c.to_lowercase());
+        }
+        map.push((lower.len(), text.len()));
+        Self { lower, map }
+    }
+
+    fn to_orig(&self, lower_off: usize) -> Option<usize> {
+        self.map
+            .binary_search_by(|(l, _)| l.cmp(&lower_off))
+            .ok()
+            .map(|i| self.map[i].1)
+    }
+}
+
+/// Step 2: the deny-list.
+pub fn deny_list_matches(text: &str, deny: &[String]) -> Vec<Finding> {
+    deny.iter()
+        .flat_map(|entry| find_occurrences(text, entry))
+        .map(|span| {
+            Finding::new(
+                span,
+                Category::Other,
+                1.0,
+                Explanation::new("deny_list", "configured", Validation::NotApplicable),
+            )
+        })
+        .collect()
+}
+
+/// Step 4: drops findings whose text is allow-listed or lies inside an allow-listed
+/// occurrence.
+pub fn apply_allow_list(text: &str, findings: &mut Vec<Finding>, allow: &[String]) {
+    if allow.is_empty() {
+        return;
+    }
+    let allowed: Vec<Range<usize>> = allow
+        .iter()
+        .flat_map(|a| find_occurrences(text, a))
+        .collect();
+    findings.retain(|f| {
+        !allowed
+            .iter()
+            .any(|a| a.start <= f.span.start && f.span.end <= a.end)
+    });
+}
+
+/// Step 5: every occurrence of every found person name, on every page.
+///
+/// Seeds are the person findings that survived the threshold. From each seed the full name
+/// and each of its parts (the first name alone, the surname alone) are searched; a part must
+/// start with a capital letter in the text, so that a name which is also an ordinary word
+/// ("Sten", "Björn") is not masked where it is used as that word.
+pub fn propagate_names(pages: &[&str], found: &[Vec<Finding>]) -> Vec<Vec<Finding>> {
+    let mut full_names: BTreeSet<String> = BTreeSet::new();
+    let mut parts: BTreeSet<String> = BTreeSet::new();
+    let mut seed_score = 1.0f32;
+    for (text, findings) in pages.iter().zip(found) {
+        for f in findings.iter().filter(|f| f.category == Category::Person) {
+            let name = strip_genitive(&text[f.span.clone()]);
+            let words: Vec<&str> = name
+                .split(|c: char| c.is_whitespace())
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
+            seed_score = seed_score.min(f.score);
+            full_names.insert(words.join(" ").to_lowercase());
+            for w in words {
+                if !NAME_PARTICLES.contains(&w.to_lowercase().as_str()) {
+                    parts.insert(w.to_lowercase());
+                }
+            }
+        }
+    }
+    let score = seed_score.max(0.6);
+    pages
+        .iter()
+        .map(|text| {
+            let mut out = Vec::new();
+            for (names, rule) in [(&full_names, "full_name"), (&parts, "name_part")] {
+                for n in names {
+                    for span in find_occurrences(text, n) {
+                        let starts_upper = text[span.clone()]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_uppercase);
+                        if rule == "name_part" && !starts_upper {
+                            continue;
+                        }
+                        out.push(Finding::new(
+                            span,
+                            Category::Person,
+                            score,
+                            Explanation::new("name_propagation", rule, Validation::NotApplicable),
+                        ));
+                    }
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// Particles that are part of a name but never a name on their own.
+const NAME_PARTICLES: &[&str] = &["von", "af", "de", "van", "der", "den", "la", "le", "di", "da"];
+
+fn strip_genitive(name: &str) -> &str {
+    let name = name.trim();
+    for suffix in ["'s", "’s", ":s"] {
+        if let Some(s) = name.strip_suffix(suffix) {
+            return s;
+        }
+    }
+    name
+}
+
+/// Step 6: overlapping findings become one, spanning both, with the category and
+/// explanation of the higher-scoring one.
+pub fn merge_overlaps(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+    });
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match out.last_mut() {
+            Some(last) if f.span.start < last.span.end => {
+                let end = last.span.end.max(f.span.end);
+                if f.score > last.score {
+                    let start = last.span.start;
+                    *last = f;
+                    last.span = start..end;
+                } else {
+                    last.span.end = end;
+                }
+            }
+            _ => out.push(f),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct FixedPerson(&'static str);
+    impl Detector for FixedPerson {
+        fn name(&self) -> &'static str {
+            "fixed_person"
+        }
+        fn detect(&self, text: &str, out: &mut Vec<Finding>) {
+            if let Some(s) = text.find(self.0) {
+                out.push(Finding::new(
+                    s..s + self.0.len(),
+                    Category::Person,
+                    0.9,
+                    Explanation::new("fixed_person", "test", Validation::NotApplicable),
+                ));
+            }
+        }
+    }
+
+    fn texts<'a>(f: &DocumentFindings, pages: &[&'a str]) -> Vec<Vec<&'a str>> {
+        f.pages
+            .iter()
+            .zip(pages)
+            .map(|(p, t)| p.iter().map(|f| &t[f.span.clone()]).collect())
+            .collect()
+    }
+
+    #[test]
+    fn found_name_is_propagated_to_parts_genitive_and_other_pages() {
+        let pages = [
+            "Sökande: Åsa Lindqvist\r\nÅsa Lindqvists ansökan",
+            "Lindqvist har ringt. ÅSA har lämnat in. En lindqvist i skogen.",
+        ];
+        let a = Analyzer::with_detectors(
+            vec![Box::new(FixedPerson("Åsa Lindqvist"))],
+            DetectionPolicy::default(),
+        );
+        let f = a.analyze(&pages);
+        assert_eq!(
+            texts(&f, &pages),
+            vec![
+                vec!["Åsa Lindqvist", "Åsa Lindqvists"],
+                vec!["Lindqvist", "ÅSA"]
+            ]
+        );
+    }
+
+    #[test]
+    fn deny_list_matches_every_occurrence_with_genitive() {
+        let text = "Kalle Anka ringde. KALLE ANKAS bil. Kalle\r\nAnka igen. Kalle Ankan nej.";
+        let spans = deny_list_matches(text, &["kalle anka".into()]);
+        let got: Vec<_> = spans.iter().map(|f| &text[f.span.clone()]).collect();
+        assert_eq!(got, vec!["Kalle Anka", "KALLE ANKAS", "Kalle\r\nAnka"]);
+    }
+
+    #[test]
+    fn allow_list_removes_staff_names() {
+        let pages = ["Handläggare: Åsa Lindqvist"];
+        let policy = DetectionPolicy {
+            allow: vec!["åsa lindqvist".into()],
+            ..DetectionPolicy::default()
+        };
+        let a = Analyzer::with_detectors(vec![Box::new(FixedPerson("Åsa Lindqvist"))], policy);
+        assert!(a.analyze(&pages).is_empty());
+    }
+
+    #[test]
+    fn threshold_and_disabled_categories_filter() {
+        let pages = ["Åsa Lindqvist"];
+        let policy = DetectionPolicy {
+            threshold: 0.95,
+            ..DetectionPolicy::default()
+        };
+        let a = Analyzer::with_detectors(vec![Box::new(FixedPerson("Åsa Lindqvist"))], policy);
+        assert!(a.analyze(&pages).is_empty());
+        let policy = DetectionPolicy {
+            disabled: vec![Category::Person],
+            ..DetectionPolicy::default()
+        };
+        let a = Analyzer::with_detectors(vec![Box::new(FixedPerson("Åsa Lindqvist"))], policy);
+        assert!(a.analyze(&pages).is_empty());
+    }
+
+    #[test]
+    fn overlaps_merge_to_the_stronger_category() {
+        let e = || Explanation::new("t", "t", Validation::NotApplicable);
+        let merged = merge_overlaps(vec![
+            Finding::new(0..10, Category::Phone, 0.6, e()),
+            Finding::new(5..15, Category::Personnummer, 0.99, e()),
+            Finding::new(20..25, Category::Email, 0.9, e()),
+        ]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].span, 0..15);
+        assert_eq!(merged[0].category, Category::Personnummer);
+    }
+
+    #[test]
+    fn bad_spans_from_a_detector_are_dropped_not_panicking() {
+        struct Bad;
+        impl Detector for Bad {
+            fn name(&self) -> &'static str {
+                "bad"
+            }
+            fn detect(&self, _text: &str, out: &mut Vec<Finding>) {
+                let e = Explanation::new("bad", "bad", Validation::NotApplicable);
+                out.push(Finding::new(1..2, Category::Other, 1.0, e.clone()));
+                out.push(Finding::new(5..500, Category::Other, 1.0, e));
+            }
+        }
+        let a = Analyzer::with_detectors(vec![Box::new(Bad)], DetectionPolicy::default());
+        assert!(a.analyze(&["åäö"]).is_empty());
+    }
+}

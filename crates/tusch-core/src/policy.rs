@@ -1,0 +1,180 @@
+//! Policy: what is masked, read from a TOML configuration file.
+//!
+//! Every field has a documented default, so an empty file (or none) is a valid configuration.
+//! See `docs/configuration.md` for the file format with examples.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ConfigError;
+use crate::finding::Category;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub detection: DetectionPolicy,
+    pub output: OutputPolicy,
+}
+
+impl Config {
+    /// Parses a configuration from TOML text.
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            message: e.message().to_owned(),
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Reads and parses a configuration file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_toml(&text)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let d = &self.detection;
+        if !(0.0..=1.0).contains(&d.threshold) {
+            return Err(ConfigError::Invalid {
+                field: "detection.threshold",
+                reason: "must be between 0 and 1",
+            });
+        }
+        let o = &self.output;
+        if !(36..=600).contains(&o.dpi) {
+            return Err(ConfigError::Invalid {
+                field: "output.dpi",
+                reason: "must be between 36 and 600",
+            });
+        }
+        if !(0.0..=20.0).contains(&o.padding_pt) {
+            return Err(ConfigError::Invalid {
+                field: "output.padding_pt",
+                reason: "must be between 0 and 20 points",
+            });
+        }
+        if o.max_megapixels == 0 || o.max_megapixels > 1000 {
+            return Err(ConfigError::Invalid {
+                field: "output.max_megapixels",
+                reason: "must be between 1 and 1000",
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What the analyzer reports and what is masked automatically.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DetectionPolicy {
+    /// Findings scoring below this are dropped. Default 0.5: validated matches score
+    /// 0.9–1.0, unvalidated patterns with a context word about 0.6–0.8, weak ones below 0.5.
+    pub threshold: f32,
+    /// Categories never reported (e.g. `["vehicle_plate"]`). Default: none.
+    pub disabled: Vec<Category>,
+    /// Strings never masked, matched case-insensitively (e.g. the kommun's own staff, the
+    /// kommun's name). Default: none.
+    pub allow: Vec<String>,
+    /// Strings always masked, every occurrence, case-insensitively, genitive `-s` included.
+    /// Default: none.
+    pub deny: Vec<String>,
+    /// Once a person's name is found, also mask every other occurrence of the full name, the
+    /// first name alone and the surname alone. Default: true.
+    pub propagate_names: bool,
+}
+
+impl Default for DetectionPolicy {
+    fn default() -> Self {
+        Self {
+            threshold: 0.5,
+            disabled: Vec::new(),
+            allow: Vec::new(),
+            deny: Vec::new(),
+            propagate_names: true,
+        }
+    }
+}
+
+/// How the output PDF is made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputPolicy {
+    /// Raster resolution. Default 150: body text at 9 pt and up stays legible and an A4 page
+    /// stays small (see `docs/architecture.md` for the measurements behind it).
+    pub dpi: u32,
+    /// Pixel encoding of the page images. Default `gray4`.
+    pub encoding: Encoding,
+    /// Extra margin around each character box, in points. Default 1.0: the loose glyph boxes
+    /// already cover ascenders and descenders; the margin absorbs anti-aliasing.
+    pub padding_pt: f32,
+    /// A page whose raster would exceed this many megapixels is refused rather than
+    /// rendered. Default 80 (A0 at 150 DPI is about 27).
+    pub max_megapixels: u32,
+}
+
+impl Default for OutputPolicy {
+    fn default() -> Self {
+        Self {
+            dpi: 150,
+            encoding: Encoding::default(),
+            padding_pt: 1.0,
+            max_megapixels: 80,
+        }
+    }
+}
+
+/// How page pixels are stored in the output PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// 8-bit grey, Flate with PNG predictor: exact, largest.
+    Gray8,
+    /// 4-bit grey (16 levels), Flate: keeps anti-aliased glyph edges, a third of the size.
+    #[default]
+    Gray4,
+    /// 1-bit black and white, Flate: smallest, jagged at low DPI.
+    Bilevel,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(Config::from_toml("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn full_file_parses() {
+        let c = Config::from_toml(
+            r#"
+            [detection]
+            threshold = 0.7
+            disabled = ["vehicle_plate"]
+            allow = ["Ankeby kommun"]
+            deny = ["Kalle Anka"]
+            [output]
+            dpi = 200
+            encoding = "gray8"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(c.detection.disabled, vec![Category::VehiclePlate]);
+        assert_eq!(c.output.dpi, 200);
+        assert_eq!(c.output.encoding, Encoding::Gray8);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        assert!(Config::from_toml("[detection]\nthreshhold = 0.3").is_err());
+        assert!(Config::from_toml("[detection]\nthreshold = 3").is_err());
+        assert!(Config::from_toml("[output]\ndpi = 5").is_err());
+        assert!(Config::from_toml("[detection]\ndisabled = [\"nonsense\"]").is_err());
+    }
+}

@@ -1,0 +1,188 @@
+//! The text layer: a page's text with one box per character.
+//!
+//! Every `char` of [`TextLayer::text`] has exactly one [`TextChar`] entry, in order, holding
+//! its byte offset and its box in user space (or `None` for characters the PDF library
+//! generated, such as the line breaks between text lines). A detector's byte span therefore
+//! maps to rectangles by lookup, never by searching for the text again — which is what makes
+//! masks land on the right glyphs even when the same string occurs twice on a page.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::geom::{PageGeometry, Rect};
+
+/// One character of a text layer.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TextChar {
+    /// Byte offset of the character in [`TextLayer::text`].
+    pub byte: u32,
+    /// The character's (loose) box in user space; `None` when it has no glyph.
+    pub rect: Option<Rect>,
+}
+
+/// A page's text with a box per character. Its `Debug` output never shows the text.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TextLayer {
+    text: String,
+    chars: Vec<TextChar>,
+}
+
+impl fmt::Debug for TextLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Personal data must never reach logs: show only the shape of the layer.
+        f.debug_struct("TextLayer")
+            .field("bytes", &self.text.len())
+            .field("chars", &self.chars.len())
+            .finish()
+    }
+}
+
+impl TextLayer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends one character with its box.
+    pub fn push(&mut self, c: char, rect: Option<Rect>) {
+        let rect = rect.filter(|r| !r.is_degenerate());
+        self.chars.push(TextChar {
+            byte: self.text.len() as u32,
+            rect,
+        });
+        self.text.push(c);
+    }
+
+    /// Appends a string whose characters all share no box (separators, generated text).
+    pub fn push_unboxed(&mut self, s: &str) {
+        for c in s.chars() {
+            self.push(c, None);
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn chars(&self) -> &[TextChar] {
+        &self.chars
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// Number of characters that carry a box (visible glyphs).
+    pub fn boxed_len(&self) -> usize {
+        self.chars.iter().filter(|c| c.rect.is_some()).count()
+    }
+
+    /// Index into [`Self::chars`] of the character that contains byte `byte`.
+    pub fn char_index(&self, byte: usize) -> usize {
+        match self.chars.binary_search_by(|c| (c.byte as usize).cmp(&byte)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// The character indices covered by a byte range.
+    pub fn char_range(&self, span: &Range<usize>) -> Range<usize> {
+        if span.start >= span.end || self.chars.is_empty() {
+            return 0..0;
+        }
+        let first = self.char_index(span.start);
+        let last = self.char_index(span.end - 1);
+        first..last + 1
+    }
+
+    /// The boxes of the characters in `span`, merged into one rectangle per run of
+    /// characters on the same line. Characters without a box are skipped.
+    pub fn rects_for(&self, span: &Range<usize>) -> Vec<Rect> {
+        let mut out: Vec<Rect> = Vec::new();
+        let mut last: Option<Rect> = None;
+        for c in &self.chars[self.char_range(span)] {
+            let Some(r) = c.rect else { continue };
+            match (out.last_mut(), last) {
+                (Some(run), Some(prev)) if same_line(&prev, &r) => *run = run.union(&r),
+                _ => out.push(r),
+            }
+            last = Some(r);
+        }
+        out
+    }
+}
+
+/// Two consecutive glyphs belong to one run when they share most of their height and the
+/// horizontal gap between them is small relative to their size. A line break or a jump to
+/// another column starts a new rectangle, so a mask never spans the text between.
+fn same_line(a: &Rect, b: &Rect) -> bool {
+    let size = a.height().max(b.height()).max(a.width()).max(1.0);
+    let gap_x = (b.x0 - a.x1).max(a.x0 - b.x1);
+    let gap_y = (b.y0 - a.y1).max(a.y0 - b.y1);
+    let vertical_text = a.height() > 2.0 * a.width() && gap_y.abs() < size;
+    (a.vertical_overlap(b) > 0.5 && gap_x < 2.0 * size)
+        || (a.width() > 0.0 && b.width() > 0.0 && a.x0 < b.x1 && b.x0 < a.x1 && vertical_text)
+}
+
+/// The text of one page with the geometry needed to place its boxes on the output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageText {
+    /// 0-based page index.
+    pub index: usize,
+    pub geometry: PageGeometry,
+    pub layer: TextLayer,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(lines: &[(&str, f32)]) -> TextLayer {
+        let mut t = TextLayer::new();
+        for (n, (line, y)) in lines.iter().enumerate() {
+            if n > 0 {
+                t.push_unboxed("\r\n");
+            }
+            for (i, c) in line.chars().enumerate() {
+                let x = 72.0 + 6.0 * i as f32;
+                let rect = (c != ' ').then(|| Rect::new(x, *y, x + 5.0, y + 10.0));
+                t.push(c, rect);
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn span_maps_to_one_rect_per_line() {
+        let t = layer(&[("Namn: Åsa Öberg", 700.0), ("Storgatan 1", 680.0)]);
+        let start = t.text().find("Åsa").unwrap();
+        let end = t.text().find("gatan").unwrap();
+        let rects = t.rects_for(&(start..end));
+        assert_eq!(rects.len(), 2, "{rects:?}");
+        assert!((rects[0].x0 - (72.0 + 6.0 * 6.0)).abs() < 1e-3);
+        assert!((rects[1].x1 - (72.0 + 6.0 * 3.0 + 5.0)).abs() < 1e-3);
+    }
+
+    #[test]
+    fn multibyte_offsets_map_to_the_right_char() {
+        let t = layer(&[("åäö abc", 700.0)]);
+        let b = t.text().find("abc").unwrap();
+        assert_eq!(t.char_index(b), 4);
+        assert_eq!(t.char_range(&(b..b + 3)), 4..7);
+    }
+
+    #[test]
+    fn debug_never_shows_text() {
+        let t = layer(&[("19850303-1234", 700.0)]);
+        let dbg = format!("{t:?}");
+        assert!(!dbg.contains("1985"), "{dbg}");
+    }
+
+    #[test]
+    fn degenerate_boxes_are_dropped() {
+        let mut t = TextLayer::new();
+        t.push('x', Some(Rect::new(1.0, 1.0, 1.0, 5.0)));
+        assert_eq!(t.boxed_len(), 0);
+    }
+}
