@@ -44,10 +44,7 @@ fn walk(dir: &Path, exclude: &Path, pdfs: &mut Vec<PathBuf>, other: &mut Vec<Pat
         }
         if p.is_dir() {
             walk(&p, exclude, pdfs, other);
-        } else if p
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
-        {
+        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
             pdfs.push(p);
         } else {
             other.push(p);
@@ -68,11 +65,7 @@ pub fn run(
     jobs: Option<usize>,
     config: &Config,
 ) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(
-        input_dir.is_dir(),
-        "{} är ingen mapp",
-        input_dir.display()
-    );
+    anyhow::ensure!(input_dir.is_dir(), "{} är ingen mapp", input_dir.display());
     anyhow::ensure!(
         !same_path(input_dir, out_dir),
         "utdatamappen får inte vara samma som indatamappen (originalen skulle skrivas över)"
@@ -131,7 +124,11 @@ pub fn run(
             Outcome::Failed(why) => failed.push((rel, why)),
         }
     }
-    println!("Tusch batch: {} → {}", input_dir.display(), out_dir.display());
+    println!(
+        "Tusch batch: {} → {}",
+        input_dir.display(),
+        out_dir.display()
+    );
     println!(
         "  {} PDF-filer: {} klara, {} misslyckade; {} andra filer hoppades över",
         outcomes.len(),

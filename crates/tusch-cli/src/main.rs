@@ -109,7 +109,10 @@ pub(crate) fn load_config(path: Option<&Path>, dpi: Option<u32>) -> anyhow::Resu
         None => Config::default(),
     };
     if let Some(d) = dpi {
-        anyhow::ensure!((36..=600).contains(&d), "--dpi måste vara mellan 36 och 600");
+        anyhow::ensure!(
+            (36..=600).contains(&d),
+            "--dpi måste vara mellan 36 och 600"
+        );
         config.output.dpi = d;
     }
     Ok(config)

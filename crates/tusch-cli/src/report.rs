@@ -52,7 +52,11 @@ impl Report {
             masks_by_category: plan.accepted_counts(),
             verification: Verification {
                 passed: true,
-                checks: verification.checks.iter().map(|s| (*s).to_owned()).collect(),
+                checks: verification
+                    .checks
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect(),
                 masks_checked: verification.masks_checked,
             },
             plan,

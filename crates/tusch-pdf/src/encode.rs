@@ -55,13 +55,16 @@ fn pack_row(src: &[u8], bpc: u8, out: &mut Vec<u8>) {
             ((hi << 4) | lo) as u8
         })),
         _ => out.extend(src.chunks(8).map(|p| {
-            p.iter().enumerate().fold(0u8, |acc, (i, &v)| {
-                if v >= 128 {
-                    acc | (0x80 >> i)
-                } else {
-                    acc
-                }
-            })
+            p.iter().enumerate().fold(
+                0u8,
+                |acc, (i, &v)| {
+                    if v >= 128 {
+                        acc | (0x80 >> i)
+                    } else {
+                        acc
+                    }
+                },
+            )
         })),
     }
 }
@@ -81,10 +84,7 @@ pub fn encode(img: &GrayImage, encoding: Encoding) -> EncodedImage {
         filtered.extend(cur.iter().zip(&prev).map(|(c, p)| c.wrapping_sub(*p)));
         std::mem::swap(&mut prev, &mut cur);
     }
-    let mut z = ZlibEncoder::new(
-        Vec::with_capacity(filtered.len() / 8),
-        Compression::new(6),
-    );
+    let mut z = ZlibEncoder::new(Vec::with_capacity(filtered.len() / 8), Compression::new(6));
     // Writing to a Vec cannot fail.
     let _ = z.write_all(&filtered);
     let data = z.finish().unwrap_or_default();
@@ -248,9 +248,6 @@ mod tests {
     fn garbage_is_an_error_not_a_panic() {
         assert!(decode(b"not zlib", 10, 10, 8, true).is_err());
         let e = encode(&sample(), Encoding::Gray8);
-        assert_eq!(
-            decode(&e.data, 37, 12, 8, true),
-            Err(DecodeError::Length)
-        );
+        assert_eq!(decode(&e.data, 37, 12, 8, true), Err(DecodeError::Length));
     }
 }

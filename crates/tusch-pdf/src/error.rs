@@ -24,7 +24,9 @@ pub enum PdfError {
     Truncated,
     #[error("PDF-filen har inga sidor")]
     NoPages,
-    #[error("sidan {page} är för stor: {megapixels} megapixlar vid {dpi} DPI (gränsen är {limit})")]
+    #[error(
+        "sidan {page} är för stor: {megapixels} megapixlar vid {dpi} DPI (gränsen är {limit})"
+    )]
     PageTooLarge {
         page: usize,
         megapixels: u64,

@@ -53,7 +53,15 @@ pub fn plan_file(
     analyzer: &Analyzer,
     output: &OutputPolicy,
     state: MaskState,
-) -> Result<(SourceDocument, Vec<PageText>, DocumentFindings, RedactionPlan), PdfError> {
+) -> Result<
+    (
+        SourceDocument,
+        Vec<PageText>,
+        DocumentFindings,
+        RedactionPlan,
+    ),
+    PdfError,
+> {
     let doc = SourceDocument::open(input)?;
     let pages = extract_text(&doc)?;
     let findings = analyze(&pages, analyzer);

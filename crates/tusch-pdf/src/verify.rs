@@ -67,7 +67,10 @@ pub fn verify_file(path: &Path, expect: &VerifyExpectations) -> Result<VerifyRep
 }
 
 /// Verifies a PDF held in memory.
-pub fn verify_bytes(bytes: &[u8], expect: &VerifyExpectations) -> Result<VerifyReport, VerifyError> {
+pub fn verify_bytes(
+    bytes: &[u8],
+    expect: &VerifyExpectations,
+) -> Result<VerifyReport, VerifyError> {
     let mut v = Verifier::default();
     let doc = match lopdf::Document::load_mem(bytes) {
         Ok(d) => d,
@@ -205,10 +208,13 @@ fn structure(doc: &lopdf::Document, failures: &mut Vec<String>) {
         if matches!(kind, Some(b"ObjStm") | Some(b"XRef")) {
             continue;
         }
-        stray.insert(kind.map_or_else(|| "untyped object".to_owned(), |k| format!("/{}", lossy(k))));
+        stray
+            .insert(kind.map_or_else(|| "untyped object".to_owned(), |k| format!("/{}", lossy(k))));
     }
     for s in stray {
-        failures.push(format!("the file holds an object not belonging to a page image: {s}"));
+        failures.push(format!(
+            "the file holds an object not belonging to a page image: {s}"
+        ));
     }
 }
 
@@ -258,7 +264,8 @@ fn page_structure(
                     match doc.get_object(id) {
                         Ok(Object::Stream(s)) if name_of(&s.dict, b"Subtype") == Some(b"Image") => {
                             for (k, _) in s.dict.iter() {
-                                if matches!(k.as_slice(), b"SMask" | b"Mask" | b"Metadata" | b"OC") {
+                                if matches!(k.as_slice(), b"SMask" | b"Mask" | b"Metadata" | b"OC")
+                                {
                                     failures.push(format!("an image has /{}", lossy(k)));
                                 }
                             }
@@ -366,7 +373,11 @@ fn page_image(
     let mb = match page.get(b"MediaBox").ok()? {
         Object::Array(a) if a.len() == 4 => a
             .iter()
-            .map(|o| o.as_float().ok().or_else(|| o.as_i64().ok().map(|i| i as f32)))
+            .map(|o| {
+                o.as_float()
+                    .ok()
+                    .or_else(|| o.as_i64().ok().map(|i| i as f32))
+            })
             .collect::<Option<Vec<f32>>>()?,
         _ => return None,
     };
@@ -395,7 +406,9 @@ fn page_image(
         return None;
     }
     let predictor = match s.dict.get(b"DecodeParms") {
-        Ok(Object::Dictionary(p)) => p.get(b"Predictor").ok().and_then(|o| o.as_i64().ok()) >= Some(10),
+        Ok(Object::Dictionary(p)) => {
+            p.get(b"Predictor").ok().and_then(|o| o.as_i64().ok()) >= Some(10)
+        }
         _ => false,
     };
     let image = decode(&s.content, width, height, bpc, predictor).ok()?;
@@ -410,6 +423,8 @@ mod tests {
     fn content_operators() {
         assert!(only_draws_images(b"q 595 0 0 842 0 0 cm /Im0 Do Q"));
         assert!(!only_draws_images(b"BT /F1 12 Tf (hej) Tj ET"));
-        assert!(!only_draws_images(b"q 1 0 0 1 0 0 cm /Im0 Do Q 0 0 m 10 10 l S"));
+        assert!(!only_draws_images(
+            b"q 1 0 0 1 0 0 cm /Im0 Do Q 0 0 m 10 10 l S"
+        ));
     }
 }
