@@ -298,7 +298,9 @@ pub fn propagate_names(pages: &[&str], found: &[Vec<Finding>]) -> Vec<Vec<Findin
 }
 
 /// Particles that are part of a name but never a name on their own.
-const NAME_PARTICLES: &[&str] = &["von", "af", "de", "van", "der", "den", "la", "le", "di", "da"];
+const NAME_PARTICLES: &[&str] = &[
+    "von", "af", "de", "van", "der", "den", "la", "le", "di", "da",
+];
 
 fn strip_genitive(name: &str) -> &str {
     let name = name.trim();
@@ -340,6 +342,7 @@ pub fn merge_overlaps(mut findings: Vec<Finding>) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     struct FixedPerson(&'static str);

@@ -167,7 +167,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(span: Range<usize>, category: Category, score: f32, explanation: Explanation) -> Self {
+    pub fn new(
+        span: Range<usize>,
+        category: Category,
+        score: f32,
+        explanation: Explanation,
+    ) -> Self {
         Self {
             span,
             category,

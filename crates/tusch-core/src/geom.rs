@@ -242,6 +242,7 @@ impl PageGeometry {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn geom(rotation: Rotation) -> PageGeometry {

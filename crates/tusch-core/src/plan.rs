@@ -130,6 +130,7 @@ impl RedactionPlan {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::finding::{Finding, Validation};
     use crate::geom::Rotation;

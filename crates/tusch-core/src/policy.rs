@@ -143,6 +143,7 @@ pub enum Encoding {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -77,6 +77,7 @@ pub fn bgra_to_gray(bgra: &[u8], width: u32, height: u32, stride: usize) -> Gray
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -80,7 +80,10 @@ impl TextLayer {
 
     /// Index into [`Self::chars`] of the character that contains byte `byte`.
     pub fn char_index(&self, byte: usize) -> usize {
-        match self.chars.binary_search_by(|c| (c.byte as usize).cmp(&byte)) {
+        match self
+            .chars
+            .binary_search_by(|c| (c.byte as usize).cmp(&byte))
+        {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -136,6 +139,7 @@ pub struct PageText {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn layer(lines: &[(&str, f32)]) -> TextLayer {

@@ -27,7 +27,8 @@ fn locate(text: &str, needle: &str) -> Vec<Range<usize>> {
         .map(regex::escape)
         .collect::<Vec<_>>()
         .join(r"\s+");
-    Regex::new(&format!(r"(?:^|\b|\W)({pattern})(?:\b|\W|$)"))
+    // A name listed in the nominative also matches its genitive ("Svensson" in "Svenssons").
+    Regex::new(&format!(r"(?:^|\b|\W)({pattern})(?:s|:s|'s)?(?:\b|\W|$)"))
         .unwrap()
         .captures_iter(text)
         .map(|c| c.get(1).unwrap().range())

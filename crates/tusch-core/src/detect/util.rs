@@ -30,7 +30,7 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Only the ASCII digits of `s`.
@@ -95,12 +95,135 @@ pub fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
 pub fn is_standalone(text: &str, span: &Range<usize>) -> bool {
     let before = text[..span.start].chars().next_back();
     let after = text[span.end..].chars().next();
-    before.is_none_or(|c| !c.is_alphanumeric())
-        && after.is_none_or(|c| !c.is_alphanumeric())
+    before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Patterns use the ASCII word boundary `(?-u:\b)` rather than `\b`: the Unicode one makes
+/// the regex crate leave its fast DFA on any non-ASCII text (every Swedish page), which costs
+/// a factor of ten. Where a letter such as "ö" next to a match matters, the detectors check
+/// [`is_standalone`] afterwards.
+///
+/// A regex character class matching one horizontal space as documents write it: a plain
+/// space, a tab, NBSP, the narrow and thin spaces and the other Unicode spaces. Line breaks are
+/// not in it, so a pattern using it stays on one line.
+pub const HS: &str = r"[\t\x20\u{00A0}\u{2000}-\u{200A}\u{202F}\u{205F}\u{3000}]";
+
+/// A regex character class matching one dash as documents write it inside numbers: the ASCII
+/// hyphen-minus, the Unicode hyphens, the figure dash, the en dash and the minus sign.
+pub const DASH: &str = r"[-\u{2010}-\u{2013}\u{2212}]";
+
+/// True when `c` is a horizontal space (see [`HS`]).
+pub fn is_hspace(c: char) -> bool {
+    c == ' '
+        || c == '\t'
+        || c == '\u{00A0}'
+        || ('\u{2000}'..='\u{200A}').contains(&c)
+        || c == '\u{202F}'
+        || c == '\u{205F}'
+        || c == '\u{3000}'
+}
+
+/// True when `span` is a whole number token: [`is_standalone`], and not glued to more digits
+/// by a punctuation mark (`2024/1234-5`, `1.2.3.4.5`, `12-811218-9876`), so that a part of a
+/// longer number is never taken for the whole.
+pub fn is_number_token(text: &str, span: &Range<usize>) -> bool {
+    if !is_standalone(text, span) {
+        return false;
+    }
+    let mut before = text[..span.start].chars().rev();
+    if let (Some(p), Some(pp)) = (before.next(), before.next()) {
+        if matches!(
+            p,
+            '-' | '/' | '.' | ',' | '+' | ':' | '\u{2010}'..='\u{2013}'
+        ) && pp.is_ascii_digit()
+        {
+            return false;
+        }
+    }
+    let mut after = text[span.end..].chars();
+    if let (Some(n), Some(nn)) = (after.next(), after.next()) {
+        if matches!(n, '-' | '/' | '.' | ',' | ':' | '\u{2010}'..='\u{2013}') && nn.is_ascii_digit()
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// True when the span is not continued by another group of digits after a single space on
+/// either side (`1 250 000`), for patterns that themselves allow a space between groups.
+pub fn not_in_spaced_number(text: &str, span: &Range<usize>) -> bool {
+    let mut before = text[..span.start].chars().rev();
+    if let (Some(p), Some(pp)) = (before.next(), before.next()) {
+        if is_hspace(p) && pp.is_ascii_digit() {
+            return false;
+        }
+    }
+    let mut after = text[span.end..].chars();
+    if let (Some(n), Some(nn)) = (after.next(), after.next()) {
+        if is_hspace(n) && nn.is_ascii_digit() {
+            return false;
+        }
+    }
+    true
+}
+
+/// A sorted word list (one entry a line, byte order) embedded in the binary, searched by
+/// binary search. The lists are built by hand-run scripts described in `data/README.md`.
+#[derive(Debug)]
+pub struct WordList {
+    words: Vec<&'static str>,
+}
+
+impl WordList {
+    /// Parses a list; lines are trimmed and empty lines skipped. The list is sorted here
+    /// too, so an unsorted file cannot silently break the lookup.
+    pub fn new(text: &'static str) -> Self {
+        let mut words: Vec<&'static str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        Self { words }
+    }
+
+    /// Whether `word` (already in the list's case) is in the list.
+    pub fn contains(&self, word: &str) -> bool {
+        self.words.binary_search(&word).is_ok()
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// Whether one of `words` (lower-case) occurs as a whole word in the `window` bytes before
+/// `at`, on the same line. For context that must be close and must not leak across lines,
+/// e.g. a negative context word ("bankgiro") that should lower only the number it labels.
+pub fn context_before(text: &str, at: usize, words: &[&str], window: usize) -> bool {
+    let before = line_before(text, at, window).to_lowercase();
+    words.iter().any(|w| contains_word(&before, w))
+}
+
+/// The text of the line holding byte offset `at`, up to `at`, at most `window` bytes.
+pub fn line_before(text: &str, at: usize, window: usize) -> &str {
+    let start = floor_char_boundary(text, at.saturating_sub(window));
+    let seg = &text[start..at];
+    match seg.rfind('\n') {
+        Some(i) => &seg[i + 1..],
+        None => seg,
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -117,5 +240,22 @@ mod tests {
         let s = t.find('8').unwrap();
         assert!(has_context(t, &(s..t.len()), &["personnummer"], 40));
         assert!(!has_context("Xpnr 811218-9876", &(5..16), &["pnr"], 40));
+    }
+
+    #[test]
+    fn number_tokens_are_not_parts_of_longer_numbers() {
+        let t = "2024/1234-5 och 1234-5";
+        assert!(!is_number_token(t, &(5..11)));
+        assert!(is_number_token(t, &(16..22)));
+        let t = "1 250 000";
+        assert!(!not_in_spaced_number(t, &(2..5)));
+        assert!(not_in_spaced_number(t, &(0..9)));
+    }
+
+    #[test]
+    fn word_list_sorts_and_finds() {
+        let l = WordList::new("b\na\n\nc\n");
+        assert!(l.contains("a") && l.contains("c") && !l.contains("d"));
+        assert_eq!(l.len(), 3);
     }
 }
