@@ -173,6 +173,7 @@ impl Detector for AddressDetector {
                 self.streets(text, line_start, line, out);
             }
         }
+        let streets_end = out.len();
         for caps in OTHER.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };
             let span = m.range();
@@ -200,6 +201,23 @@ impl Detector for AddressDetector {
                 score,
                 explain(NAME, rule, Validation::NotApplicable),
             ));
+        }
+        // "c/o Åberg, Norrbyvägen 3" is one address: extend the c/o over the street after it,
+        // so the comma between them is masked too.
+        for k in streets_end..out.len() {
+            if out[k].explanation.rule != "c_o" {
+                continue;
+            }
+            let end = out[k].span.end;
+            let gap =
+                text[end..].len() - text[end..].trim_start_matches([',', ' ', '\u{00A0}']).len();
+            let next = out[first..streets_end]
+                .iter()
+                .find(|s| s.span.start == end + gap)
+                .map(|s| s.span.end);
+            if let Some(street_end) = next {
+                out[k].span.end = street_end;
+            }
         }
     }
 }
@@ -374,6 +392,9 @@ mod tests {
         );
         assert_eq!(masked("C/O Per von Platen"), vec!["C/O Per von Platen"]);
         assert_eq!(masked("lgh 1102"), vec!["lgh 1102"]);
+        // The c/o and the street after it are one span (fixture bygglov-beslut p2).
+        let f = found("c/o Åberg, Norrbyvägen 3");
+        assert_eq!(f[1].0, "c/o Åberg, Norrbyvägen 3");
         assert_eq!(found("c/o Anna Berg")[0].2, "c_o");
     }
 

@@ -432,6 +432,15 @@ mod tests {
     }
 
     #[test]
+    fn a_spaced_number_in_a_table_row_is_found() {
+        // Columns of a table joined by spaces in the text layer (fixture roterade-sidor p3).
+        assert_eq!(
+            masked("Linnea Svensson 870412 2384 0701740605"),
+            vec!["870412 2384"]
+        );
+    }
+
+    #[test]
     fn reference_words_and_phone_context_lower_the_score() {
         assert!(masked("Dnr 811218-9876").is_empty());
         assert!(masked("Mobil 0701740607").is_empty());

@@ -150,22 +150,19 @@ pub fn is_number_token(text: &str, span: &Range<usize>) -> bool {
     true
 }
 
-/// True when the span is not continued by another group of digits after a single space on
-/// either side (`1 250 000`), for patterns that themselves allow a space between groups.
+/// True when the span is not continued by a thousands group after a single space on either
+/// side (`1 250 000`), for patterns that themselves allow a space between groups. A longer
+/// number after a space (a table row: "870412 2384 0701740605") is a number of its own.
 pub fn not_in_spaced_number(text: &str, span: &Range<usize>) -> bool {
-    let mut before = text[..span.start].chars().rev();
-    if let (Some(p), Some(pp)) = (before.next(), before.next()) {
-        if is_hspace(p) && pp.is_ascii_digit() {
-            return false;
+    fn group_len(mut chars: impl Iterator<Item = char>) -> usize {
+        if !chars.next().is_some_and(is_hspace) {
+            return 0;
         }
+        chars.take_while(char::is_ascii_digit).count()
     }
-    let mut after = text[span.end..].chars();
-    if let (Some(n), Some(nn)) = (after.next(), after.next()) {
-        if is_hspace(n) && nn.is_ascii_digit() {
-            return false;
-        }
-    }
-    true
+    let before = group_len(text[..span.start].chars().rev());
+    let after = group_len(text[span.end..].chars());
+    !(1..=3).contains(&before) && !(1..=3).contains(&after)
 }
 
 /// A sorted word list (one entry a line, byte order) embedded in the binary, searched by
@@ -250,6 +247,8 @@ mod tests {
         let t = "1 250 000";
         assert!(!not_in_spaced_number(t, &(2..5)));
         assert!(not_in_spaced_number(t, &(0..9)));
+        let t = "870412 2384 0701740605";
+        assert!(not_in_spaced_number(t, &(0..11)));
     }
 
     #[test]
