@@ -61,7 +61,7 @@ impl<W: Write> ImagePdfWriter<W> {
 
     fn begin(&mut self, obj: usize) -> io::Result<()> {
         self.offsets[obj - 1] = self.out.pos;
-        write!(self.out, "{obj} 0 obj\n")
+        writeln!(self.out, "{obj} 0 obj")
     }
 
     /// Appends the next page.
@@ -122,7 +122,7 @@ impl<W: Write> ImagePdfWriter<W> {
         let n = self.offsets.len() + 1;
         write!(self.out, "xref\n0 {n}\n0000000000 65535 f \n")?;
         for off in &self.offsets {
-            write!(self.out, "{off:010} 00000 n \n")?;
+            writeln!(self.out, "{off:010} 00000 n ")?;
         }
         write!(
             self.out,
