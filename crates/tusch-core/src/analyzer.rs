@@ -130,11 +130,16 @@ impl Analyzer {
 /// genitive ending (`s`, `'s`, `’s`, `:s`). Whitespace in the needle matches any run of
 /// whitespace in the text, including line breaks.
 pub fn find_occurrences(text: &str, needle: &str) -> Vec<Range<usize>> {
+    find_occurrences_in(&LowerMap::new(text), text, needle)
+}
+
+/// [`find_occurrences`] with the lower-cased text prepared once, for searching many
+/// needles in one page (name propagation searches hundreds).
+fn find_occurrences_in(lower_map: &LowerMap, text: &str, needle: &str) -> Vec<Range<usize>> {
     let words: Vec<String> = needle.split_whitespace().map(str::to_lowercase).collect();
     if words.is_empty() {
         return Vec::new();
     }
-    let lower_map = LowerMap::new(text);
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(pos) = lower_map.lower[from..].find(words[0].as_str()) {
@@ -272,10 +277,11 @@ pub fn propagate_names(pages: &[&str], found: &[Vec<Finding>]) -> Vec<Vec<Findin
     pages
         .iter()
         .map(|text| {
+            let lower_map = LowerMap::new(text);
             let mut out = Vec::new();
             for (names, rule) in [(&full_names, "full_name"), (&parts, "name_part")] {
                 for n in names {
-                    for span in find_occurrences(text, n) {
+                    for span in find_occurrences_in(&lower_map, text, n) {
                         let starts_upper = text[span.clone()]
                             .chars()
                             .next()

@@ -332,34 +332,43 @@ fn masks_black(
     black: &[Vec<DisplayRect>],
     failures: &mut Vec<String>,
 ) -> usize {
-    let mut checked = 0;
-    for (n, rects) in black.iter().enumerate() {
-        if rects.is_empty() {
-            continue;
-        }
-        let page_no = n + 1;
-        let Some(img) = page_image(doc, pages.get(&(page_no as u32)).copied()) else {
-            failures.push(format!("page {page_no}: its image cannot be decoded"));
-            continue;
-        };
-        let (image, w_pt, h_pt) = img;
-        let sx = image.width as f32 / w_pt;
-        let sy = image.height as f32 / h_pt;
-        for r in rects {
-            // Rounded inwards: the burn rounded outwards, so this area is inside it.
-            let x0 = ((r.left * sx).ceil().max(0.0) as u32).min(image.width);
-            let y0 = ((r.top * sy).ceil().max(0.0) as u32).min(image.height);
-            let x1 = ((r.right * sx).floor().max(0.0) as u32).min(image.width);
-            let y1 = ((r.bottom * sy).floor().max(0.0) as u32).min(image.height);
-            let px = tusch_core::PixelRect { x0, y0, x1, y1 };
-            checked += 1;
-            if !image.is_black(&px, 0) {
-                failures.push(format!(
-                    "page {page_no}: a mask at ({:.0}, {:.0}) pt is not fully black",
-                    r.left, r.top
-                ));
+    use rayon::prelude::*;
+    // Pages decode independently; in parallel this check costs about what writing did.
+    let per_page: Vec<(usize, Vec<String>)> = black
+        .par_iter()
+        .enumerate()
+        .filter(|(_, rects)| !rects.is_empty())
+        .map(|(n, rects)| {
+            let page_no = n + 1;
+            let mut fails = Vec::new();
+            let Some((image, w_pt, h_pt)) = page_image(doc, pages.get(&(page_no as u32)).copied())
+            else {
+                fails.push(format!("page {page_no}: its image cannot be decoded"));
+                return (0, fails);
+            };
+            let sx = image.width as f32 / w_pt;
+            let sy = image.height as f32 / h_pt;
+            for r in rects {
+                // Rounded inwards: the burn rounded outwards, so this area is inside it.
+                let x0 = ((r.left * sx).ceil().max(0.0) as u32).min(image.width);
+                let y0 = ((r.top * sy).ceil().max(0.0) as u32).min(image.height);
+                let x1 = ((r.right * sx).floor().max(0.0) as u32).min(image.width);
+                let y1 = ((r.bottom * sy).floor().max(0.0) as u32).min(image.height);
+                let px = tusch_core::PixelRect { x0, y0, x1, y1 };
+                if !image.is_black(&px, 0) {
+                    fails.push(format!(
+                        "page {page_no}: a mask at ({:.0}, {:.0}) pt is not fully black",
+                        r.left, r.top
+                    ));
+                }
             }
-        }
+            (rects.len(), fails)
+        })
+        .collect();
+    let mut checked = 0;
+    for (n, f) in per_page {
+        checked += n;
+        failures.extend(f);
     }
     checked
 }
