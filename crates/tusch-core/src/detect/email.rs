@@ -156,11 +156,7 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<(&str, f32, String)> {
-        let mut out = Vec::new();
-        EmailDetector.detect(text, &mut out);
-        out.iter()
-            .map(|f| (&text[f.span.clone()], f.score, f.explanation.rule.clone()))
-            .collect()
+        crate::detect::testing::found(&EmailDetector, text)
     }
 
     #[test]

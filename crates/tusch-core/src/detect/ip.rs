@@ -147,19 +147,11 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<(&str, f32, String)> {
-        let mut out = Vec::new();
-        IpDetector.detect(text, &mut out);
-        out.iter()
-            .map(|f| (&text[f.span.clone()], f.score, f.explanation.rule.clone()))
-            .collect()
+        crate::detect::testing::found(&IpDetector, text)
     }
 
     fn masked(text: &str) -> Vec<&str> {
-        found(text)
-            .into_iter()
-            .filter(|(_, s, _)| *s >= 0.5)
-            .map(|(t, _, _)| t)
-            .collect()
+        crate::detect::testing::masked(&IpDetector, text)
     }
 
     #[test]

@@ -100,3 +100,27 @@ pub(crate) fn explain(
 ) -> Explanation {
     Explanation::new(detector, rule, validation)
 }
+
+/// Helpers shared by the detectors' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Detector;
+
+    /// Every finding as (matched text, score, rule).
+    pub fn found<'t>(d: &dyn Detector, text: &'t str) -> Vec<(&'t str, f32, String)> {
+        let mut out = Vec::new();
+        d.detect(text, &mut out);
+        out.iter()
+            .map(|f| (&text[f.span.clone()], f.score, f.explanation.rule.clone()))
+            .collect()
+    }
+
+    /// The matched texts the default threshold (0.5) keeps.
+    pub fn masked<'t>(d: &dyn Detector, text: &'t str) -> Vec<&'t str> {
+        found(d, text)
+            .into_iter()
+            .filter(|(_, s, _)| *s >= 0.5)
+            .map(|(t, _, _)| t)
+            .collect()
+    }
+}

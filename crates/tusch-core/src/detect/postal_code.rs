@@ -181,11 +181,7 @@ mod tests {
     }
 
     fn masked(text: &str) -> Vec<&str> {
-        found(text)
-            .into_iter()
-            .filter(|(_, s)| *s >= 0.5)
-            .map(|(t, _)| t)
-            .collect()
+        crate::detect::testing::masked(&PostalCodeDetector, text)
     }
 
     #[test]
