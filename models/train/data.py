@@ -315,6 +315,29 @@ LAWS = ["SoL", "LSS", "LVU", "LVM", "PBL", "OSL", "GDPR", "Förvaltningslagen", 
         "Socialtjänstlagen", "Skollagen", "Offentlighets- och sekretesslagen", "Plan- och bygglagen"]
 
 
+# Form field labels: on forms and in tables they stand alone on a line, capitalised, next to
+# the value. They are O; the values are entities only when they are names or places.
+FIELD_LABELS = ["Namn", "Förnamn", "Efternamn", "Namnförtydligande", "Underskrift", "Roll", "Antal",
+                "Längd", "Vikt", "Fordon", "Registreringsnummer", "Datum", "Ort och datum", "Telefon",
+                "E-post", "Adress", "Postadress", "Fält", "Belopp", "Bankgiro", "Nummer", "Ange",
+                "Intyg", "Delegat", "Diarieförd", "Handläggare", "Ärende", "Kommentar", "Sekretess",
+                "SEKRETESS", "Bilaga", "Sida", "Kund", "Kundnummer", "Fakturanummer", "Förfallodag",
+                "Att betala", "Referens", "Vår referens", "Er referens", "Innehavare", "Giltig till",
+                "Status", "Insats", "Omfattning", "Åtgärd", "Kostnad", "Sökande", "Kontaktperson",
+                "Vårdnadshavare", "Elev", "Klass", "Mentor", "Fastighet", "Organisationsnummer",
+                "Mottagare", "Avsändare", "Beskrivning", "Antal timmar", "Tid", "Plats", "NAMN",
+                "ADRESS", "PERSONNUMMER", "Personnummer", "Ansökan avser", "Härmed intygas"]
+FIELD_WORDS = ["Snöröjning", "Sandning", "Hemtjänst", "Ja", "Nej", "Beviljad", "Avslag", "Pågår",
+               "Avslutad", "Toyota Corolla", "Volvo V70", "Volkswagen Golf", "Kia Niro", "Skolskjuts",
+               "Tillsvidare", "Vårdnadshavare", "Modern", "Fadern", "Sökanden", "Eleven", "Brukaren",
+               "Grannen", "Ombud", "God man", "Förvaltare", "Personlig assistans", "Ledsagning"]
+# Capitalised common words that start sentences in case files.
+SENTENCE_STARTS = ["Grannen", "Fadern", "Modern", "Handlingen", "Blanketten", "Åtgärden", "Berörda",
+                   "Härmed", "Du", "Ni", "Innehavaren", "Sökanden", "Eleven", "Brukaren", "Beslutet",
+                   "Utredningen", "Nämnden", "Förvaltningen", "Hyresvärden", "Föreningen", "Barnet",
+                   "Mamman", "Pappan", "Kuratorn", "Skolan", "Polisen", "Läkaren", "Tolken"]
+
+
 class Doc:
     """Accumulates text and entity spans."""
 
@@ -645,9 +668,62 @@ class Synth:
             self.person(d)
             d.add(rng.choice([".", " på " + rng.choice(['Centralstationen', 'stationen', 'torget']) + "."]))
 
+    def form(self, d: Doc):
+        """Form or table text as PDF text extraction gives it: labels and values on lines."""
+        rng = self.rng
+        sep = rng.choice(["\n", "\n\n", ": ", "\t"])
+        d.add(rng.choice(HEADINGS + ["Ansökan", "Anmälan", "Intyg", "Faktura", "Blankett"]) + "\n")
+        for _ in range(rng.randint(3, 8)):
+            label = rng.choice(FIELD_LABELS)
+            d.add(label + sep)
+            r = rng.random()
+            if label.lower() in ("namn", "förnamn", "efternamn", "namnförtydligande", "sökande",
+                                 "kontaktperson", "vårdnadshavare", "elev", "mentor", "handläggare",
+                                 "innehavare", "mottagare", "avsändare", "delegat") and r < 0.85:
+                self.person(d, form=rng.choice(["full", "full", "caps", "first", "sur", "inverted"]))
+            elif label.lower() in ("adress", "postadress", "fastighet") and r < 0.8:
+                self.address(d)
+            elif label.lower() in ("ort och datum", "plats") and r < 0.8:
+                self.place(d)
+                d.add(" " + self.date())
+            elif r < 0.35:
+                d.add(rng.choice(FIELD_WORDS))
+            elif r < 0.55:
+                d.add(self.date())
+            elif r < 0.75:
+                d.add(str(rng.randint(1, 99999)))
+            elif r < 0.85:
+                d.add(rng.choice(FIELD_LABELS))  # a label right after a label (empty field)
+            else:
+                self.org(d)
+            d.add(rng.choice(["\n", "\n", "\n\n"]))
+        if rng.random() < 0.5:
+            d.add(rng.choice(SENTENCE_STARTS) + " ")
+            d.add(rng.choice(["har tagit del av ", "intygar att uppgifterna om ", "meddelar att ",
+                              "har kontaktat "]))
+            self.person(d, form=rng.choice(["full", "first", "sur"]))
+            d.add(rng.choice([" stämmer.", " är riktiga.", ".", " i ärendet."]))
+
+    def starts(self, d: Doc):
+        """Sentences that open with a capitalised common noun or pronoun, then a name."""
+        rng = self.rng
+        d.add(rng.choice(SENTENCE_STARTS) + " ")
+        d.add(rng.choice(["berättar att ", "uppger att ", "har pratat med ", "kontaktade ",
+                          "skriver att ", "har träffat ", "anser att "]))
+        self.person(d, form=rng.choice(["first", "full", "sur", "full"]))
+        d.add(rng.choice([" inte har svarat.", " flyttat till ", " var hemma.", " mår bra.", " ringde "]))
+        if d.text.endswith("till "):
+            self.place(d)
+            d.add(".")
+        elif d.text.endswith("ringde "):
+            d.add(rng.choice(WEEKDAYS).lower() + ".")
+        d.add(" " + rng.choice(SENTENCE_STARTS) + rng.choice([" har fått information.", " återkommer.",
+                                                             " delges beslutet.", " är underrättad."]))
+
     def make(self):
         g = self.rng.choices([self.letter, self.decision, self.email_msg, self.minutes, self.note,
-                              self.sentence], weights=[15, 15, 15, 12, 15, 28])[0]
+                              self.sentence, self.form, self.starts],
+                             weights=[13, 13, 13, 10, 13, 22, 10, 6])[0]
         d = Doc()
         g(d)
         if g is self.sentence and self.rng.random() < 0.4:

@@ -19,7 +19,8 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from common import BUILD, OUT_DIR, read_jsonl, write_json
-from features import decode, encode_example, merge_window_predictions, prf, strict_counts
+from features import (decode, encode_example, merge_window_predictions, prf, snap_to_words,
+                      strict_counts)
 
 
 def session(path: Path, threads: int) -> ort.InferenceSession:
@@ -66,13 +67,16 @@ def evaluate(model_path: Path, tok: Tokenizer, rows, threads=2):
         enc.append((feats, spans_tok, len(flat)))
         flat += feats
     preds = predict(sess, flat)
-    counts = {}
+    counts, raw = {}, {}
     for ex, (feats, spans_tok, k) in zip(rows, enc):
         labels = merge_window_predictions(len(spans_tok), feats, preds[k:k + len(feats)])
         pred = decode(ex["text"], spans_tok, labels)
         for key in (ex["source"], "all"):
-            strict_counts(ex["text"], ex["spans"], pred, counts.setdefault(key, {}))
-    return {k: prf(v) for k, v in sorted(counts.items())}
+            strict_counts(ex["text"], ex["spans"], snap_to_words(ex["text"], pred),
+                          counts.setdefault(key, {}))
+            strict_counts(ex["text"], ex["spans"], pred, raw.setdefault(key, {}))
+    return ({k: prf(v) for k, v in sorted(counts.items())},
+            {k: prf(v) for k, v in sorted(raw.items())})
 
 
 def speed(model_path: Path, tok_path: Path, vocab: int):
@@ -117,9 +121,9 @@ def main():
     metrics = {}
     for name, path in (("int8", out_dir / "model.onnx"), ("fp32", Path(args.fp32))):
         t0 = time.time()
-        metrics[name] = evaluate(path, tok, rows)
+        metrics[name], metrics[name + "_token_spans"] = evaluate(path, tok, rows)
         print(f"{name} ({time.time() - t0:.0f} s):")
-        for src, m in metrics[name].items():
+        for src, m in list(metrics[name].items()) + [("raw-all", metrics[name + "_token_spans"]["all"])]:
             print(f"  {src:8s} " + "  ".join(
                 f"{t} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} (n={v['support']})"
                 for t, v in m.items()), flush=True)

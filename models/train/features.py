@@ -10,6 +10,8 @@ B-X, the following pieces I-X, so decoding needs no word boundaries.
 """
 from __future__ import annotations
 
+import re
+
 from common import ENTITY_TYPES, LABEL2ID, LABELS, MAX_LENGTH, STRIDE
 
 IGNORE = -100
@@ -97,6 +99,35 @@ def decode(text, spans_tok, label_ids):
             cur = [s, e, typ]
             ents.append(cur)
     return [tuple(x) for x in ents]
+
+
+WORD = re.compile(r"\w+(?:[-'’:]\w+)*")
+
+
+def snap_to_words(text, ents):
+    """Widen every entity to whole words and merge entities that then overlap.
+
+    The tagger labels sub-word pieces, and now and then only part of a word comes out as an
+    entity ("▁I" O + "gnatius" B-PER, or "Ruth" PER + "erford" LOC). Masking half a name leaks
+    it, so a word that has any entity piece becomes entity as a whole; when two entities then
+    overlap, the earlier one absorbs the later (its type wins).
+    """
+    if not ents:
+        return []
+    starts, ends = {}, {}
+    for m in WORD.finditer(text):
+        for i in range(m.start(), m.end()):
+            starts[i] = m.start()
+            ends[i] = m.end()
+    out = []
+    for s, e, t in sorted(ents):
+        s2 = starts.get(s, s)
+        e2 = ends.get(e - 1, e)
+        if out and s2 < out[-1][1]:
+            out[-1][1] = max(out[-1][1], e2)
+            continue
+        out.append([s2, e2, t])
+    return [tuple(x) for x in out]
 
 
 def _trim(text, s, e):

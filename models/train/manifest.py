@@ -11,6 +11,7 @@ from pathlib import Path
 
 import torch
 
+from features import WORD
 from common import BUILD, LABELS, MAX_LENGTH, OUT_DIR, STRIDE, sha256_file, write_json
 
 VERSION = "0.1.0"
@@ -30,6 +31,33 @@ def licence_for(rel: str):
         if rel.startswith(prefix):
             return v
     raise KeyError(rel)
+
+
+def card_tables(metrics, speed) -> str:
+    """Markdown tables for the model card, straight from the measured numbers."""
+    lines = ["| split | label | precision | recall | F1 | entities |", "| --- | --- | --- | --- | --- | --- |"]
+    names = {"all": "all held-out", "suc": "SUC 3.0", "sucrem": "SUC 3.0 removed (hard)",
+             "klintan": "klintan news", "synth": "synthetic kommun"}
+    for key, name in names.items():
+        for lab in ("PER", "LOC", "ORG", "micro"):
+            v = metrics["int8"][key][lab]
+            lines.append(f"| {name} | {lab} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} "
+                         f"| {v['support']} |")
+    lines += ["", "| graph | decoding | PER F1 | LOC F1 | ORG F1 | micro F1 |", "| --- | --- | --- | --- | --- | --- |"]
+    for key, graph, dec in (("int8", "int8 (shipped)", "snap to words"),
+                            ("fp32", "fp32", "snap to words"),
+                            ("int8_token_spans", "int8 (shipped)", "token spans only"),
+                            ("fp32_token_spans", "fp32", "token spans only")):
+        m = metrics[key]["all"]
+        lines.append(f"| {graph} | {dec} | " + " | ".join(f"{m[l]['f1']:.3f}" for l in
+                                                           ("PER", "LOC", "ORG", "micro")) + " |")
+    if speed:
+        lines += ["", f"Load (tokenizer + session, median of 3): {speed['load_seconds']} s", "",
+                  "| graph | threads | batch | tokens/s (seq 256) |", "| --- | --- | --- | --- |"]
+        for graph, runs in (("int8", speed["runs"]), ("fp32", speed.get("fp32_runs", []))):
+            for r in runs:
+                lines.append(f"| {graph} | {r['threads']} | {r['batch']} | {r['tokens_per_second']:,} |")
+    return "\n".join(lines) + "\n"
 
 
 def main():
@@ -71,6 +99,14 @@ def main():
         "labels": LABELS,
         "scheme": "BIO",
         "label_all_tokens": True,
+        "decoding": {
+            "i_without_b": "starts a new entity",
+            "snap_to_words": True,
+            "word_pattern": WORD.pattern,
+            "note": "after BIO decoding widen each entity to whole words (regex word_pattern) "
+                    "and merge entities that then overlap (the earlier one's type wins); "
+                    "metrics below are measured this way",
+        },
         "max_length": MAX_LENGTH,
         "stride": STRIDE,
         "inputs": {"input_ids": "input_ids", "attention_mask": "attention_mask"},
@@ -92,11 +128,13 @@ def main():
             "validation_klintan": labels_only(int8["klintan"]),
             "validation_synthetic": labels_only(int8["synth"]),
             "validation_fp32": labels_only(fp32["all"]),
+            "validation_without_snap_to_words": labels_only(metrics["int8_token_spans"]["all"]),
             "tokenizer_unk_rate_held_out": prune["held_out"]["all"]["unk_rate"],
         },
         "speed": speed,
     }
     write_json(out_dir / "manifest.json", manifest)
+    (BUILD / f"card_tables{args.tag}.md").write_text(card_tables(metrics, speed), encoding="utf-8")
     print("wrote", out_dir / "manifest.json")
 
 
