@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 TUSCH := target/release/tusch
 
-.PHONY: setup build run test lint bench fixtures clean
+.PHONY: setup build run test lint bench fixtures model clean
 
 ## setup: Debian packages and the native libraries (pdfium, ONNX Runtime) from PyPI wheels
 setup:
@@ -37,6 +37,14 @@ bench: setup
 fixtures:
 	python3 -m pip install --quiet -r fixtures/requirements.txt
 	python3 fixtures/generate.py
+
+## model: retrain models/tusch-ner-sv from models/data (CPU, about an hour on 2 cores; needs ~6 GB for
+## the training venv, which lives outside the repo in NER_VENV). Not part of test or CI.
+NER_VENV ?= $(abspath ../venv-ner)
+model:
+	test -x $(NER_VENV)/bin/python || python3 -m venv $(NER_VENV)
+	$(NER_VENV)/bin/pip install --quiet -r models/requirements.txt
+	$(NER_VENV)/bin/python models/train/pipeline.py
 
 clean:
 	rm -rf out target native
