@@ -45,6 +45,39 @@ impl NerDetector {
     }
 }
 
+/// Words the document itself writes in lower case somewhere.
+///
+/// The model, seeing a capitalised word at the start of a line, in a heading or in a table
+/// ("Fordon", "Åtgärden", "Roll Namn"), sometimes calls it a person. A name is written
+/// capitalised wherever it occurs; a common noun is written in lower case somewhere in the
+/// same document. So a person entity all of whose words the document also writes in lower
+/// case is dropped. A full name's words rarely all occur as lower-case words, and a name
+/// that is also a word ("Hans", "Björn") is still found with its surname and then, by name
+/// propagation, alone.
+struct LowercaseWords(std::collections::HashSet<String>);
+
+impl LowercaseWords {
+    fn new(pages: &[&str]) -> Self {
+        let mut set = std::collections::HashSet::new();
+        for text in pages {
+            for w in text.split(|c: char| !c.is_alphanumeric()) {
+                if w.chars().next().is_some_and(char::is_lowercase) {
+                    set.insert(w.to_owned());
+                }
+            }
+        }
+        Self(set)
+    }
+
+    fn all_words_in(&self, span: &str) -> bool {
+        let mut words = span
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .peekable();
+        words.peek().is_some() && words.all(|w| self.0.contains(&w.to_lowercase()))
+    }
+}
+
 /// The category of a model entity type; types the engine has no category for are ignored.
 pub fn category_of(kind: &str) -> Option<Category> {
     match kind {
@@ -66,10 +99,21 @@ impl Detector for NerDetector {
 
     fn detect_pages(&self, pages: &[&str]) -> Vec<Vec<Finding>> {
         match self.model.entities(pages) {
-            Ok(per_page) => per_page
-                .into_iter()
-                .map(|es| es.into_iter().filter_map(|e| self.finding(e)).collect())
-                .collect(),
+            Ok(per_page) => {
+                let common = LowercaseWords::new(pages);
+                per_page
+                    .into_iter()
+                    .zip(pages)
+                    .map(|(es, text)| {
+                        es.into_iter()
+                            .filter(|e| {
+                                e.kind != "PER" || !common.all_words_in(&text[e.span.clone()])
+                            })
+                            .filter_map(|e| self.finding(e))
+                            .collect()
+                    })
+                    .collect()
+            }
             Err(_) => pages
                 .iter()
                 .map(|text| {

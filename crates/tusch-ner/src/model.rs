@@ -266,9 +266,20 @@ impl NerModel {
 
     /// Token entities to word-aligned byte spans of `text`.
     fn spans(&self, text: &str, offsets: &[Range<usize>], probs: &[Vec<f32>]) -> Vec<Entity> {
+        // A piece that is only whitespace (a bare "▁") neither starts nor ends an entity:
+        // decoding skips it, as training's evaluation does.
+        let kept: Vec<usize> = (0..offsets.len())
+            .filter(|&t| {
+                text.get(offsets[t].clone())
+                    .is_some_and(|s| !s.trim().is_empty())
+            })
+            .collect();
+        let kept_probs: Vec<Vec<f32>> = kept.iter().map(|&t| probs[t].clone()).collect();
         let mut spans = Vec::new();
-        for e in decode(probs, &self.labels) {
-            let raw = offsets[e.tokens.start].start..offsets[e.tokens.end - 1].end;
+        for e in decode(&kept_probs, &self.labels) {
+            let first = kept[e.tokens.start];
+            let last = kept[e.tokens.end - 1];
+            let raw = offsets[first].start..offsets[last].end;
             if let Some(span) = word_span(text, raw) {
                 spans.push((span, e.kind, e.score));
             }

@@ -382,6 +382,17 @@ fn ner_names_seed_every_occurrence_propagation() {
 }
 
 #[test]
+fn a_person_whose_words_the_document_writes_in_lower_case_is_dropped() {
+    let (m, _) = model_with(256, 64, 8);
+    let d = NerDetector::new(m, vec![Category::Person]);
+    // "Mohammed" alone is tagged, but this document also writes "mohammed" in lower case.
+    let pages = ["Mohammed\r\nAvsnitt om mohammed och ord.", "Åsa Ängström"];
+    let r = d.detect_pages(&pages);
+    assert!(r[0].is_empty(), "{:?}", r[0]);
+    assert_eq!(r[1].len(), 1);
+}
+
+#[test]
 fn a_failing_model_fails_closed() {
     struct Broken;
     impl TokenClassifier for Broken {
