@@ -1,12 +1,18 @@
 //! The NER model as a [`Detector`]: PER → person, LOC → location, ORG → organisation.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, LazyLock};
+
+use tusch_core::detect::names::is_known_name;
+use tusch_core::detect::util::WordList;
 
 use tusch_core::{Category, Detector, Explanation, Finding, Validation};
 
 use crate::model::{Entity, NerModel};
 
 /// Runs the model over all pages of a document in one batched pass.
+///
+/// Person entities made only of ordinary words are dropped (see [`CommonWords`]).
 ///
 /// Only the entity types in `categories` become findings (by default only persons: see
 /// `docs/configuration.md`). Every finding explains itself as detector `ner`, rule
@@ -45,20 +51,25 @@ impl NerDetector {
     }
 }
 
-/// Words the document itself writes in lower case somewhere.
-///
-/// The model, seeing a capitalised word at the start of a line, in a heading or in a table
-/// ("Fordon", "Åtgärden", "Roll Namn"), sometimes calls it a person. A name is written
-/// capitalised wherever it occurs; a common noun is written in lower case somewhere in the
-/// same document. So a person entity all of whose words the document also writes in lower
-/// case is dropped. A full name's words rarely all occur as lower-case words, and a name
-/// that is also a word ("Hans", "Björn") is still found with its surname and then, by name
-/// propagation, alone.
-struct LowercaseWords(std::collections::HashSet<String>);
+/// Lower-case Swedish words from the NER corpora that are never part of a person's name
+/// there (`data/common_words.txt`, see `data/README.md`).
+static COMMON_WORDS: LazyLock<WordList> =
+    LazyLock::new(|| WordList::new(include_str!("../data/common_words.txt")));
 
-impl LowercaseWords {
+/// The common-noun filter.
+///
+/// The model, seeing a capitalised word alone on a line, at the start of a form field or
+/// in a table header ("Fordon", "Härmed", "Roll Namn"), sometimes calls it a person, with
+/// high confidence. Such a person entity is dropped when every word of it is an ordinary
+/// word — one the corpora write in lower case and never as a name, or one this document
+/// itself writes in lower case — and none of them is a known first name or surname (SCB).
+/// A name that is also a word ("Hans", "Björn", "Berg") is a known name and stays; a full
+/// name rarely consists of ordinary words only.
+struct CommonWords(HashSet<String>);
+
+impl CommonWords {
     fn new(pages: &[&str]) -> Self {
-        let mut set = std::collections::HashSet::new();
+        let mut set = HashSet::new();
         for text in pages {
             for w in text.split(|c: char| !c.is_alphanumeric()) {
                 if w.chars().next().is_some_and(char::is_lowercase) {
@@ -69,12 +80,16 @@ impl LowercaseWords {
         Self(set)
     }
 
-    fn all_words_in(&self, span: &str) -> bool {
+    fn only_common_words(&self, span: &str) -> bool {
         let mut words = span
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .peekable();
-        words.peek().is_some() && words.all(|w| self.0.contains(&w.to_lowercase()))
+        words.peek().is_some()
+            && words.all(|w| {
+                let lower = w.to_lowercase();
+                !is_known_name(w) && (self.0.contains(&lower) || COMMON_WORDS.contains(&lower))
+            })
     }
 }
 
@@ -100,14 +115,14 @@ impl Detector for NerDetector {
     fn detect_pages(&self, pages: &[&str]) -> Vec<Vec<Finding>> {
         match self.model.entities(pages) {
             Ok(per_page) => {
-                let common = LowercaseWords::new(pages);
+                let common = CommonWords::new(pages);
                 per_page
                     .into_iter()
                     .zip(pages)
                     .map(|(es, text)| {
                         es.into_iter()
                             .filter(|e| {
-                                e.kind != "PER" || !common.all_words_in(&text[e.span.clone()])
+                                e.kind != "PER" || !common.only_common_words(&text[e.span.clone()])
                             })
                             .filter_map(|e| self.finding(e))
                             .collect()
