@@ -106,7 +106,10 @@ pub struct NerPolicy {
     pub model_dir: Option<PathBuf>,
     /// ONNX Runtime threads per inference. Default 0: one per available core.
     pub threads: usize,
-    /// Text windows per inference call. Default 8.
+    /// Text windows per inference call. Default 1: the shipped model is int8 with dynamic
+    /// quantisation, whose activation scales are computed over the whole batch, so a window's
+    /// result would depend on the windows batched with it; one window per call is also the
+    /// fastest on CPU (no padding; measured in `benches/benches/ner.rs`).
     pub batch_size: usize,
     /// Entity types that become findings. Default `["person"]`: locations and organisations
     /// ("Göteborgs kommun", "Socialnämnden") are rarely personal data, so they are only
@@ -126,7 +129,7 @@ impl Default for NerPolicy {
             enabled: true,
             model_dir: None,
             threads: 0,
-            batch_size: 8,
+            batch_size: 1,
             categories: vec![Category::Person],
         }
     }

@@ -43,7 +43,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         Self {
             threads: 0,
-            batch_size: 8,
+            batch_size: 1,
         }
     }
 }

@@ -82,3 +82,14 @@ fn the_default_engine_runs_the_model() {
     assert!(engine.analyzer.detector_names().contains(&"ner"));
     assert!(model().load_time().as_secs_f64() > 0.0);
 }
+
+#[test]
+fn a_page_gives_the_same_entities_whatever_pages_come_with_it() {
+    // The int8 model quantises activations per call; with the default of one window per
+    // call a page's result cannot depend on its neighbours.
+    let a = "Beslut\r\nSökande: Åsa Ängström, Storgatan 1.\r\nHandläggare Kerstin Öberg-Lind";
+    let b = "Kort.";
+    let alone = model().entities(&[a]).unwrap();
+    let together = model().entities(&[b, a, b]).unwrap();
+    assert_eq!(alone[0], together[1]);
+}
