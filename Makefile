@@ -29,7 +29,7 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --release -- -D warnings
 
-## bench: end-to-end pages per second against pdftoppm on a 60-page document
+## bench: end-to-end pages per second against pdftoppm on a 60-page document; NER tokens/s and load time
 bench: setup
 	$(CARGO) bench -p tusch-bench
 

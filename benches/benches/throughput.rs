@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use tusch_core::{Analyzer, Config, MaskState};
+use tusch_core::{Config, MaskState};
 use tusch_pdf::pipeline::{apply_plan, plan_file, NoProgress};
 
 const ROUNDS: usize = 3;
@@ -29,7 +29,9 @@ fn main() {
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/bench-60.pdf");
     let config = Config::default();
     let dpi = config.output.dpi;
-    let analyzer = Analyzer::new(config.detection.clone());
+    // The same detectors as `tusch redact`: rules and the NER model.
+    let engine = tusch_ner::build_engine(&config).unwrap();
+    let analyzer = engine.analyzer;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.pdf");
     let mut pages = 0;

@@ -9,6 +9,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use tusch_core::{Analyzer, Category, Config, MaskState};
+use tusch_ner::Engine;
 use tusch_pdf::pipeline::{self, Progress};
 
 use crate::report::Report;
@@ -64,6 +65,7 @@ pub fn run(
     out_dir: &Path,
     jobs: Option<usize>,
     config: &Config,
+    engine: &Engine,
 ) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(input_dir.is_dir(), "{} är ingen mapp", input_dir.display());
     anyhow::ensure!(
@@ -90,7 +92,6 @@ pub fn run(
     );
     let files_done = Mutex::new(0usize);
     let total_files = pdfs.len();
-    let analyzer = Analyzer::new(config.detection.clone());
     let progress = Bar(bar.clone());
 
     let outcomes: Vec<(PathBuf, Outcome)> = pool.install(|| {
@@ -98,7 +99,7 @@ pub fn run(
             .map(|input| {
                 let rel = input.strip_prefix(input_dir).unwrap_or(input);
                 let output = out_dir.join(rel);
-                let outcome = redact_one(input, &output, &analyzer, config, &progress);
+                let outcome = redact_one(input, &output, engine, config, &progress);
                 if let Ok(mut n) = files_done.lock() {
                     *n += 1;
                     bar.set_message(format!("{}/{} filer", *n, total_files));
@@ -164,7 +165,7 @@ pub fn run(
 fn redact_one(
     input: &Path,
     output: &Path,
-    analyzer: &Analyzer,
+    engine: &Engine,
     config: &Config,
     progress: &Bar,
 ) -> Outcome {
@@ -172,8 +173,10 @@ fn redact_one(
         if let Some(dir) = output.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let (doc, _pages, _findings, plan) =
+        let analyzer: &Analyzer = &engine.analyzer;
+        let (doc, _pages, _findings, mut plan) =
             pipeline::plan_file(input, analyzer, &config.output, MaskState::Accepted)?;
+        plan.engine = engine.description();
         progress.0.inc_length(doc.page_count() as u64);
         let applied = pipeline::apply_plan(&doc, &plan, input, output, &config.output, progress)?;
         let report = Report::new(input, output, &config.output, plan, &applied.verification);

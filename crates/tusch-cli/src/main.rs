@@ -1,7 +1,9 @@
-//! `tusch`: redact PDFs from the command line. Thin glue over `tusch-core` and `tusch-pdf`.
+//! `tusch`: redact PDFs from the command line. Thin glue over `tusch-core`, `tusch-ner` and
+//! `tusch-pdf`.
 #![allow(clippy::print_stdout)]
 
 mod batch;
+mod detect_text;
 mod report;
 
 use std::io::{IsTerminal, Write};
@@ -11,7 +13,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use tusch_core::{Analyzer, Config, MaskState};
+use tusch_core::{Config, MaskState};
+use tusch_ner::Engine;
 use tusch_pdf::pipeline::{self, NoProgress};
 
 use crate::report::Report;
@@ -42,6 +45,9 @@ enum Command {
         /// Skriv en JSON-rapport över maskeringarna (utan maskerad text).
         #[arg(long)]
         report: Option<PathBuf>,
+        /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
+        #[arg(long)]
+        no_ner: bool,
     },
     /// Maskera alla PDF:er i en mapp (rekursivt) till en utdatamapp.
     Batch {
@@ -55,6 +61,9 @@ enum Command {
         dpi: Option<u32>,
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
+        #[arg(long)]
+        no_ner: bool,
     },
     /// Visa vad som skulle maskeras, utan att skriva någon PDF.
     Detect {
@@ -67,6 +76,20 @@ enum Command {
         show_text: bool,
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
+        #[arg(long)]
+        no_ner: bool,
+    },
+    /// Hitta personuppgifter i text: läser UTF-8 från standard in, ett dokument per rad, och
+    /// skriver för varje rad en rad med en JSON-lista över fynd
+    /// {"start", "end", "label", "score"} (teckenpositioner i raden). Alla detektorer;
+    /// namnmodellens PER, LOC och ORG visas även när de inte maskeras.
+    DetectText {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
+        #[arg(long)]
+        no_ner: bool,
     },
     /// Kontrollera att en PDF bara består av bilder: ingen text, inga metadata, inga
     /// anteckningar. Med --report kontrolleras även att varje maskering är helt svart.
@@ -103,6 +126,16 @@ pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
+/// The analyzer every command uses: rules plus the NER model unless it is switched off
+/// (`--no-ner` or `[ner] enabled = false`). A model that cannot be loaded is an error.
+pub(crate) fn engine(config: &Config, no_ner: bool) -> anyhow::Result<Engine> {
+    let mut config = config.clone();
+    if no_ner {
+        config.ner.enabled = false;
+    }
+    Ok(tusch_ner::build_engine(&config)?)
+}
+
 pub(crate) fn load_config(path: Option<&Path>, dpi: Option<u32>) -> anyhow::Result<Config> {
     let mut config = match path {
         Some(p) => Config::load(p)?,
@@ -126,13 +159,19 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             dpi,
             config,
             report,
+            no_ner,
         } => {
             let config = load_config(config.as_deref(), dpi)?;
-            let analyzer = Analyzer::new(config.detection.clone());
             let started = Instant::now();
-            let (doc, _pages, _findings, plan) =
-                pipeline::plan_file(&input, &analyzer, &config.output, MaskState::Accepted)
-                    .with_context(|| input.display().to_string())?;
+            let engine = engine(&config, no_ner)?;
+            let (doc, _pages, _findings, mut plan) = pipeline::plan_file(
+                &input,
+                &engine.analyzer,
+                &config.output,
+                MaskState::Accepted,
+            )
+            .with_context(|| input.display().to_string())?;
+            plan.engine = engine.description();
             let applied =
                 pipeline::apply_plan(&doc, &plan, &input, &output, &config.output, &NoProgress)
                     .with_context(|| input.display().to_string())?;
@@ -156,18 +195,29 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             jobs,
             dpi,
             config,
+            no_ner,
         } => {
             let config = load_config(config.as_deref(), dpi)?;
-            batch::run(&input_dir, &output, jobs, &config)
+            let engine = engine(&config, no_ner)?;
+            batch::run(&input_dir, &output, jobs, &config, &engine)
         }
         Command::Detect {
             input,
             json,
             show_text,
             config,
+            no_ner,
         } => {
             let config = load_config(config.as_deref(), None)?;
-            detect(&input, json, show_text, &config)
+            let engine = engine(&config, no_ner)?;
+            detect(&input, json, show_text, &config, &engine)
+        }
+        Command::DetectText { config, no_ner } => {
+            let mut config = load_config(config.as_deref(), None)?;
+            // Every entity type the model knows, masked by default or not.
+            config.ner.categories = tusch_core::NerPolicy::MODEL_CATEGORIES.to_vec();
+            let engine = engine(&config, no_ner)?;
+            detect_text::run(&engine)
         }
         Command::Verify { input, report } => {
             let expect = match report {
@@ -200,10 +250,15 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn detect(input: &Path, json: bool, show_text: bool, config: &Config) -> anyhow::Result<ExitCode> {
-    let analyzer = Analyzer::new(config.detection.clone());
+fn detect(
+    input: &Path,
+    json: bool,
+    show_text: bool,
+    config: &Config,
+    engine: &Engine,
+) -> anyhow::Result<ExitCode> {
     let (_doc, pages, findings, _plan) =
-        pipeline::plan_file(input, &analyzer, &config.output, MaskState::Proposed)
+        pipeline::plan_file(input, &engine.analyzer, &config.output, MaskState::Proposed)
             .with_context(|| input.display().to_string())?;
     let mut rows = Vec::new();
     for (page, found) in pages.iter().zip(&findings.pages) {

@@ -265,7 +265,11 @@ pub fn propagate_names(pages: &[&str], found: &[Vec<Finding>]) -> Vec<Vec<Findin
                 continue;
             }
             seed_score = seed_score.min(f.score);
-            full_names.insert(words.join(" ").to_lowercase());
+            // A one-word name is searched as a part only: capitalised, so that a seed which
+            // is also a word ("Fordon" at a line start) is not masked where it is that word.
+            if words.len() > 1 {
+                full_names.insert(words.join(" ").to_lowercase());
+            }
             for w in words {
                 if !NAME_PARTICLES.contains(&w.to_lowercase().as_str()) {
                     parts.insert(w.to_lowercase());
@@ -394,6 +398,20 @@ mod tests {
                 vec!["Lindqvist", "ÅSA"]
             ]
         );
+    }
+
+    #[test]
+    fn a_one_word_seed_is_propagated_only_where_capitalised() {
+        let pages = [
+            "Fordon: Volvo",
+            "Nämnden flyttade fordonet. Inga fordon. Fordon igen.",
+        ];
+        let a = Analyzer::with_detectors(
+            vec![Box::new(FixedPerson("Fordon"))],
+            DetectionPolicy::default(),
+        );
+        let f = a.analyze(&pages);
+        assert_eq!(texts(&f, &pages), vec![vec!["Fordon"], vec!["Fordon"]]);
     }
 
     #[test]

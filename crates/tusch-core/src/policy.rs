@@ -3,7 +3,7 @@
 //! Every field has a documented default, so an empty file (or none) is a valid configuration.
 //! See `docs/configuration.md` for the file format with examples.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,7 @@ use crate::finding::Category;
 pub struct Config {
     pub detection: DetectionPolicy,
     pub output: OutputPolicy,
+    pub ner: NerPolicy,
 }
 
 impl Config {
@@ -64,7 +65,73 @@ impl Config {
                 reason: "must be between 1 and 1000",
             });
         }
+        let n = &self.ner;
+        if !(1..=256).contains(&n.batch_size) {
+            return Err(ConfigError::Invalid {
+                field: "ner.batch_size",
+                reason: "must be between 1 and 256",
+            });
+        }
+        if n.threads > 64 {
+            return Err(ConfigError::Invalid {
+                field: "ner.threads",
+                reason: "must be between 0 (automatic) and 64",
+            });
+        }
+        if n.categories
+            .iter()
+            .any(|c| !NerPolicy::MODEL_CATEGORIES.contains(c))
+        {
+            return Err(ConfigError::Invalid {
+                field: "ner.categories",
+                reason: "may only hold person, location and organisation",
+            });
+        }
         Ok(())
+    }
+}
+
+/// The NER model (`tusch-ner`): whether it runs, where it is, how it uses the machine, and
+/// which of its entity types are findings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NerPolicy {
+    /// Run the model. Default true. When the model cannot be loaded, redaction fails rather
+    /// than silently running without it (names only rules would find could leak); set this
+    /// to false to run on the rule detectors alone, knowingly.
+    pub enabled: bool,
+    /// The model folder (with `manifest.json`). Default: found automatically
+    /// (`$TUSCH_MODEL_DIR`, beside the program, the installed share folder, the project's
+    /// `models/tusch-ner-sv`).
+    pub model_dir: Option<PathBuf>,
+    /// ONNX Runtime threads per inference. Default 0: one per available core.
+    pub threads: usize,
+    /// Text windows per inference call. Default 1: the shipped model is int8 with dynamic
+    /// quantisation, whose activation scales are computed over the whole batch, so a window's
+    /// result would depend on the windows batched with it; one window per call is also the
+    /// fastest on CPU (no padding; measured in `benches/benches/ner.rs`).
+    pub batch_size: usize,
+    /// Entity types that become findings. Default `["person"]`: locations and organisations
+    /// ("Göteborgs kommun", "Socialnämnden") are rarely personal data, so they are only
+    /// masked when a kommun adds them here. `tusch detect-text` reports all three.
+    pub categories: Vec<Category>,
+}
+
+impl NerPolicy {
+    /// The entity types the model knows.
+    pub const MODEL_CATEGORIES: [Category; 3] =
+        [Category::Person, Category::Location, Category::Organisation];
+}
+
+impl Default for NerPolicy {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            model_dir: None,
+            threads: 0,
+            batch_size: 1,
+            categories: vec![Category::Person],
+        }
     }
 }
 
@@ -163,12 +230,26 @@ mod tests {
             [output]
             dpi = 200
             encoding = "gray8"
+            [ner]
+            enabled = false
+            threads = 2
+            batch_size = 16
+            model_dir = "/opt/tusch/modell"
+            categories = ["person", "organisation"]
             "#,
         )
         .unwrap();
         assert_eq!(c.detection.disabled, vec![Category::VehiclePlate]);
         assert_eq!(c.output.dpi, 200);
         assert_eq!(c.output.encoding, Encoding::Gray8);
+        assert!(!c.ner.enabled);
+        assert_eq!(c.ner.threads, 2);
+        assert_eq!(c.ner.batch_size, 16);
+        assert_eq!(c.ner.model_dir, Some(PathBuf::from("/opt/tusch/modell")));
+        assert_eq!(
+            c.ner.categories,
+            vec![Category::Person, Category::Organisation]
+        );
     }
 
     #[test]
@@ -177,5 +258,8 @@ mod tests {
         assert!(Config::from_toml("[detection]\nthreshold = 3").is_err());
         assert!(Config::from_toml("[output]\ndpi = 5").is_err());
         assert!(Config::from_toml("[detection]\ndisabled = [\"nonsense\"]").is_err());
+        assert!(Config::from_toml("[ner]\nenable = false").is_err());
+        assert!(Config::from_toml("[ner]\nbatch_size = 0").is_err());
+        assert!(Config::from_toml("[ner]\ncategories = [\"phone\"]").is_err());
     }
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use regex::Regex;
 use serde_json::Value;
-use tusch_core::{Analyzer, DetectionPolicy};
+use tusch_core::Config;
 use tusch_pdf::pipeline::{analyze, extract_text};
 use tusch_pdf::SourceDocument;
 
@@ -59,10 +59,15 @@ const RULE_CATEGORIES: &[&str] = &[
 
 #[test]
 fn recall_and_precision_on_gold_fixtures() {
-    let analyzer = Analyzer::new(DetectionPolicy::default());
+    // The default engine, as `tusch batch` runs it: rules and the NER model.
+    let engine = tusch_ner::build_engine(&Config::default()).unwrap_or_else(|e| {
+        panic!("the NER model must load for the gold test (models/tusch-ner-sv): {e}")
+    });
+    let analyzer = engine.analyzer;
     let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
     let (mut findings_total, mut findings_ok) = (0usize, 0usize);
     let mut missed = Vec::new();
+    let mut extra = Vec::new();
     let mut kept_broken = Vec::new();
     let mut unlocated = Vec::new();
     let mut golds: Vec<_> = std::fs::read_dir(root().join("gold"))
@@ -116,6 +121,18 @@ fn recall_and_precision_on_gold_fixtures() {
                     .any(|g| g.start < f.span.end && f.span.start < g.end)
                 {
                     findings_ok += 1;
+                } else {
+                    // Fixtures hold invented data only, so the text may be shown.
+                    let e = &f.explanation;
+                    extra.push(format!(
+                        "{file} p{} {}/{}/{} {:.2}: {}",
+                        p + 1,
+                        f.category,
+                        e.detector,
+                        e.rule,
+                        f.score,
+                        pages[p].layer.text()[f.span.clone()].replace(['\r', '\n'], " ")
+                    ));
                 }
             }
         }
@@ -155,6 +172,9 @@ fn recall_and_precision_on_gold_fixtures() {
     );
     for m in &missed {
         println!("missed: {m}");
+    }
+    for x in &extra {
+        println!("not in gold: {x}");
     }
     assert!(
         unlocated.is_empty(),

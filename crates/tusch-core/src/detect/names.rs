@@ -71,6 +71,14 @@ static FORNAMN_ORD: LazyLock<WordList> =
 static EFTERNAMN: LazyLock<WordList> =
     LazyLock::new(|| WordList::new(include_str!("../../data/efternamn.txt")));
 
+/// Whether `word` (any case) is a first name from the SCB list that is not also an ordinary
+/// word, or one of the common surnames. The NER detector uses it to keep a model finding
+/// that its common-noun filter would otherwise drop.
+pub fn is_known_name(word: &str) -> bool {
+    let w = word.to_lowercase();
+    (FORNAMN.contains(&w) && !FORNAMN_ORD.contains(&w)) || EFTERNAMN.contains(&w)
+}
+
 static WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\p{L}[\p{L}\p{M}]*(?:[-'’]\p{L}[\p{L}\p{M}]*)*").expect("word pattern compiles")
 });
