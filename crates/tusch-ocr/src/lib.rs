@@ -159,15 +159,35 @@ pub struct PageOcr {
 const WEAK_WORDS: usize = 12;
 const WEAK_CONFIDENCE: f32 = 65.0;
 
-/// A recognition's quality: confident characters. Used to pick between orientations.
+/// A recognition's quality: confident characters in horizontal words. Used to pick
+/// between orientations. Tesseract reads a page turned on its side surprisingly well, as
+/// vertical lines — but its word boxes then stand upright and cannot be split into
+/// character boxes along the line, so such a reading counts as worthless.
 fn quality(words: &[OcrWord]) -> f32 {
-    words
+    let sum: f32 = words
         .iter()
         .map(|w| w.confidence.max(0.0) * w.text.chars().filter(|c| c.is_alphanumeric()).count() as f32)
-        .sum()
+        .sum();
+    sum * (1.0 - vertical_share(words))
+}
+
+/// The share of words of three or more characters whose box is taller than wide.
+fn vertical_share(words: &[OcrWord]) -> f32 {
+    let long: Vec<&OcrWord> = words.iter().filter(|w| w.text.chars().count() >= 3).collect();
+    if long.is_empty() {
+        return 0.0;
+    }
+    let vertical = long
+        .iter()
+        .filter(|w| w.bbox.height > w.bbox.width)
+        .count();
+    vertical as f32 / long.len() as f32
 }
 
 fn is_weak(words: &[OcrWord]) -> bool {
+    if vertical_share(words) > 0.3 {
+        return true;
+    }
     let real: Vec<&OcrWord> = words
         .iter()
         .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
@@ -224,4 +244,90 @@ pub fn recognize_page(
             scored.iter().sum::<f32>() / scored.len() as f32
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use tusch_core::{Rect, Rotation};
+
+    /// Reads a page "correctly" only when it is shown upright (portrait, as the page was
+    /// made); shown on its side it reads the lines as vertical words, like Tesseract does.
+    struct Fake {
+        osd: Option<Orientation>,
+    }
+
+    impl OcrEngine for Fake {
+        fn recognize(&self, image: &GrayImage, _dpi: u32) -> Result<Vec<OcrWord>, OcrError> {
+            let upright = image.height > image.width;
+            let words = (0..20)
+                .map(|i| OcrWord {
+                    text: format!("ord{i}"),
+                    bbox: if upright {
+                        PixelBox { left: 10 + 50 * (i % 4), top: 10 + 20 * (i / 4), width: 40, height: 12 }
+                    } else {
+                        PixelBox { left: 10 + 20 * (i / 4), top: 10 + 50 * (i % 4), width: 12, height: 40 }
+                    },
+                    confidence: 90.0,
+                    block: 1,
+                    paragraph: 1,
+                    line: i / 4,
+                })
+                .collect();
+            Ok(words)
+        }
+        fn orientation(&self, _: &GrayImage, _: u32) -> Result<Option<Orientation>, OcrError> {
+            Ok(self.osd)
+        }
+        fn describe(&self) -> String {
+            "fake".into()
+        }
+    }
+
+    fn landscape_page() -> (GrayImage, PageGeometry) {
+        (
+            GrayImage::white(300, 200),
+            PageGeometry {
+                crop: Rect::new(0.0, 0.0, 300.0, 200.0),
+                rotation: Rotation::R0,
+            },
+        )
+    }
+
+    #[test]
+    fn page_on_its_side_is_turned_upright_by_osd() {
+        let (img, g) = landscape_page();
+        let r = recognize_page(&Fake { osd: Some(Orientation::Cw90) }, &img, 72, &g).unwrap();
+        assert_eq!(r.orientation, Orientation::Cw90);
+        assert!(r.layer.text().starts_with("ord0 ord1 ord2 ord3\r\nord4"));
+        // Boxes come back onto the landscape page: inside it, and standing upright
+        // (the text runs down the page).
+        for c in r.layer.chars().iter().filter_map(|c| c.rect) {
+            assert!(c.x0 >= -5.0 && c.x1 <= 305.0 && c.y0 >= -5.0 && c.y1 <= 205.0, "{c:?}");
+        }
+        let rects = r.layer.rects_for(&(0..4));
+        let word = rects.iter().skip(1).fold(rects[0], |a, b| a.union(b));
+        assert!(word.height() > 2.0 * word.width(), "{word:?}");
+    }
+
+    #[test]
+    fn without_osd_every_turn_is_tried() {
+        let (img, g) = landscape_page();
+        let r = recognize_page(&Fake { osd: None }, &img, 72, &g).unwrap();
+        assert!(matches!(r.orientation, Orientation::Cw90 | Orientation::Cw270));
+        assert_eq!(r.words, 20);
+    }
+
+    #[test]
+    fn upright_page_costs_one_recognition() {
+        let img = GrayImage::white(200, 300);
+        let g = PageGeometry {
+            crop: Rect::new(0.0, 0.0, 200.0, 300.0),
+            rotation: Rotation::R0,
+        };
+        // OSD would say 180, but an upright reading is strong, so it is never asked.
+        let r = recognize_page(&Fake { osd: Some(Orientation::Cw180) }, &img, 72, &g).unwrap();
+        assert_eq!(r.orientation, Orientation::Upright);
+    }
 }

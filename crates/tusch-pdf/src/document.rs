@@ -414,7 +414,14 @@ fn decide(
 
 fn bad(e: impl std::fmt::Display) -> PdfError {
     // Decoder messages name formats and limits, never pixels.
-    let detail: String = e.to_string().chars().take(120).collect();
+    let detail: String = e
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(120)
+        .collect();
     PdfError::BadImage { detail }
 }
 
