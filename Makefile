@@ -29,14 +29,15 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --release -- -D warnings
 
-## bench: end-to-end pages per second against pdftoppm on a 60-page document
+## bench: end-to-end pages per second against pdftoppm on a 60-page document; scanned pages per second with OCR
 bench: setup
 	$(CARGO) bench -p tusch-bench
 
-## fixtures: regenerate the synthetic fixture PDFs (needs reportlab from PyPI)
+## fixtures: regenerate the synthetic fixture PDFs and their simulated scans (reportlab, Pillow, numpy from PyPI)
 fixtures:
 	python3 -m pip install --quiet -r fixtures/requirements.txt
 	python3 fixtures/generate.py
+	python3 fixtures/scan.py
 
 clean:
 	rm -rf out target native

@@ -74,7 +74,10 @@ impl Transform {
         let (cx, cy) = (self.w / 2.0, self.h / 2.0);
         let t = self.skew.to_radians();
         let (dx, dy) = (x - cx, y - cy);
-        let (x, y) = (cx + dx * t.cos() + dy * t.sin(), cy - dx * t.sin() + dy * t.cos());
+        let (x, y) = (
+            cx + dx * t.cos() + dy * t.sin(),
+            cy - dx * t.sin() + dy * t.cos(),
+        );
         match self.turn {
             90 => (self.h - y, x),
             180 => (self.w - x, self.h - y),
@@ -101,11 +104,7 @@ fn mask_pixels(plan: &RedactionPlan, page: usize, dpi: f32) -> Vec<(f32, f32, f3
 
 /// Whether the middle of a character box (display points of the source page) is masked
 /// on the scan: its centre and the corners of its middle half must all be under masks.
-fn char_masked(
-    r: &tusch_core::DisplayRect,
-    t: &Transform,
-    masks: &[(f32, f32, f32, f32)],
-) -> bool {
+fn char_masked(r: &tusch_core::DisplayRect, t: &Transform, masks: &[(f32, f32, f32, f32)]) -> bool {
     let (cx, cy) = ((r.left + r.right) / 2.0, (r.top + r.bottom) / 2.0);
     let (hw, hh) = ((r.right - r.left) / 4.0, (r.bottom - r.top) / 4.0);
     [
@@ -146,7 +145,12 @@ fn measure(
     label: &str,
 ) {
     let gold: Value = serde_json::from_slice(
-        &std::fs::read(fixtures().join("gold").join(source.replace(".pdf", ".json"))).unwrap(),
+        &std::fs::read(
+            fixtures()
+                .join("gold")
+                .join(source.replace(".pdf", ".json")),
+        )
+        .unwrap(),
     )
     .unwrap();
     let doc = SourceDocument::open(&fixtures().join("documents").join(source)).unwrap();
@@ -192,7 +196,8 @@ fn measure(
                 if !touched {
                     into.kept += 1;
                 } else {
-                    into.missed.push(format!("{label} keep broken: {}", k.as_str().unwrap()));
+                    into.missed
+                        .push(format!("{label} keep broken: {}", k.as_str().unwrap()));
                 }
             }
         }
@@ -264,7 +269,11 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
             sources.push(s);
         }
     }
-    std::fs::write(input.path().join("trasig.jpg"), b"\xFF\xD8\xFF\xE0 not really").unwrap();
+    std::fs::write(
+        input.path().join("trasig.jpg"),
+        b"\xFF\xD8\xFF\xE0 not really",
+    )
+    .unwrap();
 
     let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
         .args(["batch"])
@@ -276,10 +285,22 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     println!("{stdout}");
     assert!(!o.status.success(), "a bad file must make the batch exit 1");
-    assert!(stdout.contains("MISSLYCKADES: trasig.jpg: bildfilen kan inte läsas"), "{stdout}");
-    assert!(stdout.contains("OCR: parkering-fordon-skannad.pdf: sida 1 av 1"), "{stdout}");
-    assert!(stdout.contains("OCR: epost-trad-skannad.tif: sida 1, 2 av 2"), "{stdout}");
-    assert!(!stdout.contains("OCR: beslut-bistand.pdf"), "text PDFs need no OCR: {stdout}");
+    assert!(
+        stdout.contains("MISSLYCKADES: trasig.jpg: bildfilen kan inte läsas"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("OCR: parkering-fordon-skannad.pdf: sida 1 av 1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("OCR: epost-trad-skannad.tif: sida 1, 2 av 2"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("OCR: beslut-bistand.pdf"),
+        "text PDFs need no OCR: {stdout}"
+    );
 
     let read_report = |name: &str| -> Value {
         serde_json::from_slice(&std::fs::read(out.path().join(format!("{name}.json"))).unwrap())
@@ -336,7 +357,12 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
             })
             .collect();
         // Orientation found by OCR must match how the page was turned.
-        for (p, (_, t)) in report["page_sources"].as_array().unwrap().iter().zip(&pages) {
+        for (p, (_, t)) in report["page_sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(&pages)
+        {
             assert_eq!(
                 p["ocr_result"]["orientation_degrees"].as_u64().unwrap() as u32,
                 t.turn,
@@ -360,10 +386,7 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
             .collect();
         let mut sub = text_report.clone();
         let plan = &mut sub["plan"]["pages"];
-        let kept: Vec<Value> = all_pages
-            .iter()
-            .map(|(sp, _)| plan[*sp].clone())
-            .collect();
+        let kept: Vec<Value> = all_pages.iter().map(|(sp, _)| plan[*sp].clone()).collect();
         *plan = Value::Array(kept);
         measure(source, &sub, &all_pages, &mut texts, source);
         measured_sources.push(source);
@@ -375,7 +398,10 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
     );
     let cats: Vec<&String> = texts.recall.keys().collect();
     for c in cats {
-        let s = scans.recall.get(c).map_or((0, 0), |t| (t.found, t.expected));
+        let s = scans
+            .recall
+            .get(c)
+            .map_or((0, 0), |t| (t.found, t.expected));
         let t = &texts.recall[c];
         println!(
             "{c:<22} {:>6}/{:<7} {:>6}/{:<7}",
@@ -414,7 +440,11 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
             .arg(out.path().join(format!("{name}.json")))
             .output()
             .unwrap();
-        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stdout));
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
     }
 
     // OCR read-back of two scans (one turned 90°, one with a 180° page): what OCR reads
@@ -426,12 +456,20 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
         ("klagomal-medborgare-skannad.pdf", "klagomal-medborgare.pdf"),
     ] {
         let gold: Value = serde_json::from_slice(
-            &std::fs::read(fixtures().join("gold").join(source.replace(".pdf", ".json")))
-                .unwrap(),
+            &std::fs::read(
+                fixtures()
+                    .join("gold")
+                    .join(source.replace(".pdf", ".json")),
+            )
+            .unwrap(),
         )
         .unwrap();
         let tag = f.replace(".pdf", "");
-        let before = ocr_pages(&fixtures().join("scans").join(f), work.path(), &format!("{tag}-a"));
+        let before = ocr_pages(
+            &fixtures().join("scans").join(f),
+            work.path(),
+            &format!("{tag}-a"),
+        );
         let after = ocr_pages(&out.path().join(f), work.path(), &format!("{tag}-b"));
         for m in gold["must_mask"].as_array().unwrap() {
             let page = m["page"].as_u64().unwrap() as usize - 1;

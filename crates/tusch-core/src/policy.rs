@@ -84,9 +84,10 @@ impl Config {
                 reason: "must be between 10 and 100",
             });
         }
-        if r.languages.split('+').any(|l| {
-            l.is_empty() || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        }) {
+        if r.languages
+            .split('+')
+            .any(|l| l.is_empty() || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
             return Err(ConfigError::Invalid {
                 field: "ocr.languages",
                 reason: "must be Tesseract language codes joined by +, e.g. \"swe+eng\"",
@@ -246,7 +247,8 @@ mod tests {
 
     #[test]
     fn ocr_section() {
-        let c = Config::from_toml("[ocr]\nmode = \"always\"\ndpi = 250\nlanguages = \"swe\"").unwrap();
+        let c =
+            Config::from_toml("[ocr]\nmode = \"always\"\ndpi = 250\nlanguages = \"swe\"").unwrap();
         assert_eq!(c.ocr.mode, OcrMode::Always);
         assert_eq!(c.ocr.dpi, 250);
         assert!(Config::from_toml("[ocr]\nmode = \"sometimes\"").is_err());

@@ -43,7 +43,7 @@ pub fn build_layer(
     geometry: &PageGeometry,
 ) -> TextLayer {
     let mut layer = TextLayer::new();
-    let mut prev: Option<(u32, u32, u32)> = None;
+    let mut prev: Option<((u32, u32, u32), &OcrWord)> = None;
     let to_pt = 72.0 / dpi.max(1) as f32;
     for w in words {
         let chars: Vec<char> = w.text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -52,11 +52,12 @@ pub fn build_layer(
         }
         let line = (w.block, w.paragraph, w.line);
         match prev {
-            Some(p) if p == line => layer.push_unboxed(" "),
+            Some((p, pw)) if p == line && glued(pw, w) => {}
+            Some((p, _)) if p == line => layer.push_unboxed(" "),
             Some(_) => layer.push_unboxed("\r\n"),
             None => {}
         }
-        prev = Some(line);
+        prev = Some((line, w));
         let b = &w.bbox;
         let (left, top) = (b.left as f32, b.top as f32);
         let (right, bottom) = (left + b.width as f32, top + b.height as f32);
@@ -66,7 +67,8 @@ pub fn build_layer(
         // A word standing upright (vertical text the engine read in place) cannot be split
         // along x: every character gets the whole word box, so a mask covers the word.
         if chars.len() >= 2 && (bottom - top) > 1.5 * (right - left) {
-            let (l, t, r, bt) = unrotate_box((left, top, right, bottom), orientation, width, height);
+            let (l, t, r, bt) =
+                unrotate_box((left, top, right, bottom), orientation, width, height);
             let display = DisplayRect {
                 left: l * to_pt,
                 top: t * to_pt,
@@ -94,6 +96,48 @@ pub fn build_layer(
         }
     }
     layer
+}
+
+/// Whether two consecutive words of a line are one token that OCR split: a space OCR
+/// inserted after a dot or at an `@` of an e-mail or web address
+/// ("erik. johansson@ankeby . se"), or inside a run of digits ("2017-1 1-21").
+///
+/// Addresses: glued only when one side holds an `@` or the next piece is a common
+/// top-level domain, and the gap is under one and a half average character widths (in
+/// Courier the ink after a dot sits almost a cell away from the next letter; a real space
+/// in an address does not occur). Digits: glued when the gap is far narrower than a
+/// space (under a fifth of the text height). Ordinary words never merge.
+fn glued(a: &OcrWord, b: &OcrWord) -> bool {
+    let (Some(last), Some(first)) = (a.text.chars().last(), b.text.chars().next()) else {
+        return false;
+    };
+    let gap = b.bbox.left as f32 - (a.bbox.left + a.bbox.width) as f32;
+    if last.is_ascii_digit() && first.is_ascii_digit() {
+        let h = a.bbox.height.min(b.bbox.height) as f32;
+        return gap < 0.18 * h;
+    }
+    let joiner = |c: char| matches!(c, '.' | '@');
+    if !(joiner(last) || joiner(first)) {
+        return false;
+    }
+    let tld = {
+        let t: String = b
+            .text
+            .trim_start_matches('.')
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        matches!(
+            t.as_str(),
+            "se" | "com" | "net" | "org" | "nu" | "eu" | "io" | "info"
+        )
+    };
+    if !(a.text.contains('@') || b.text.contains('@') || tld) {
+        return false;
+    }
+    let n = (a.text.chars().count() + b.text.chars().count()).max(1) as f32;
+    let avg = (a.bbox.width + b.bbox.width) as f32 / n;
+    gap < 1.5 * avg
 }
 
 /// Maps a box `(left, top, right, bottom)` in pixels of the upright view back to the page
@@ -213,6 +257,27 @@ mod tests {
         // y: pixels from the top, user space from the bottom.
         assert!((r[0].y1 - (842.0 - 300.0 * s)).abs() < 0.01);
         assert!((r[0].y0 - (842.0 - 340.0 * s)).abs() < 0.01);
+    }
+
+    #[test]
+    fn split_addresses_and_numbers_are_glued_ordinary_words_are_not() {
+        let words = [
+            word("erik.", 100, 300, 100, 1),
+            word("johansson@ankeby", 204, 300, 330, 1),
+            word(".", 536, 300, 8, 1),
+            word("se", 548, 300, 40, 1),
+            word("den", 700, 300, 60, 1),
+            word("3", 764, 300, 20, 1),
+        ];
+        let l = build_layer(&words, Orientation::Upright, 2480, 3508, 300, &a4());
+        // A real space (a third of the height or more) stays, even beside a dot.
+        assert_eq!(l.text(), "erik.johansson@ankeby.se den 3");
+        let words = [
+            word("Nils.", 100, 300, 100, 1),
+            word("Han", 110, 300, 60, 1),
+        ];
+        let l = build_layer(&words, Orientation::Upright, 2480, 3508, 300, &a4());
+        assert_eq!(l.text(), "Nils. Han");
     }
 
     #[test]

@@ -166,21 +166,23 @@ const WEAK_CONFIDENCE: f32 = 65.0;
 fn quality(words: &[OcrWord]) -> f32 {
     let sum: f32 = words
         .iter()
-        .map(|w| w.confidence.max(0.0) * w.text.chars().filter(|c| c.is_alphanumeric()).count() as f32)
+        .map(|w| {
+            w.confidence.max(0.0) * w.text.chars().filter(|c| c.is_alphanumeric()).count() as f32
+        })
         .sum();
     sum * (1.0 - vertical_share(words))
 }
 
 /// The share of words of three or more characters whose box is taller than wide.
 fn vertical_share(words: &[OcrWord]) -> f32 {
-    let long: Vec<&OcrWord> = words.iter().filter(|w| w.text.chars().count() >= 3).collect();
+    let long: Vec<&OcrWord> = words
+        .iter()
+        .filter(|w| w.text.chars().count() >= 3)
+        .collect();
     if long.is_empty() {
         return 0.0;
     }
-    let vertical = long
-        .iter()
-        .filter(|w| w.bbox.height > w.bbox.width)
-        .count();
+    let vertical = long.iter().filter(|w| w.bbox.height > w.bbox.width).count();
     vertical as f32 / long.len() as f32
 }
 
@@ -228,7 +230,14 @@ pub fn recognize_page(
         }
     }
     let (orientation, words) = best;
-    let layer = build_layer(&words, orientation, image.width, image.height, dpi, geometry);
+    let layer = build_layer(
+        &words,
+        orientation,
+        image.width,
+        image.height,
+        dpi,
+        geometry,
+    );
     let scored: Vec<f32> = words
         .iter()
         .filter(|w| w.confidence >= 0.0)
@@ -265,9 +274,19 @@ mod tests {
                 .map(|i| OcrWord {
                     text: format!("ord{i}"),
                     bbox: if upright {
-                        PixelBox { left: 10 + 50 * (i % 4), top: 10 + 20 * (i / 4), width: 40, height: 12 }
+                        PixelBox {
+                            left: 10 + 50 * (i % 4),
+                            top: 10 + 20 * (i / 4),
+                            width: 40,
+                            height: 12,
+                        }
                     } else {
-                        PixelBox { left: 10 + 20 * (i / 4), top: 10 + 50 * (i % 4), width: 12, height: 40 }
+                        PixelBox {
+                            left: 10 + 20 * (i / 4),
+                            top: 10 + 50 * (i % 4),
+                            width: 12,
+                            height: 40,
+                        }
                     },
                     confidence: 90.0,
                     block: 1,
@@ -298,13 +317,24 @@ mod tests {
     #[test]
     fn page_on_its_side_is_turned_upright_by_osd() {
         let (img, g) = landscape_page();
-        let r = recognize_page(&Fake { osd: Some(Orientation::Cw90) }, &img, 72, &g).unwrap();
+        let r = recognize_page(
+            &Fake {
+                osd: Some(Orientation::Cw90),
+            },
+            &img,
+            72,
+            &g,
+        )
+        .unwrap();
         assert_eq!(r.orientation, Orientation::Cw90);
         assert!(r.layer.text().starts_with("ord0 ord1 ord2 ord3\r\nord4"));
         // Boxes come back onto the landscape page: inside it, and standing upright
         // (the text runs down the page).
         for c in r.layer.chars().iter().filter_map(|c| c.rect) {
-            assert!(c.x0 >= -5.0 && c.x1 <= 305.0 && c.y0 >= -5.0 && c.y1 <= 205.0, "{c:?}");
+            assert!(
+                c.x0 >= -5.0 && c.x1 <= 305.0 && c.y0 >= -5.0 && c.y1 <= 205.0,
+                "{c:?}"
+            );
         }
         let rects = r.layer.rects_for(&(0..4));
         let word = rects.iter().skip(1).fold(rects[0], |a, b| a.union(b));
@@ -315,7 +345,10 @@ mod tests {
     fn without_osd_every_turn_is_tried() {
         let (img, g) = landscape_page();
         let r = recognize_page(&Fake { osd: None }, &img, 72, &g).unwrap();
-        assert!(matches!(r.orientation, Orientation::Cw90 | Orientation::Cw270));
+        assert!(matches!(
+            r.orientation,
+            Orientation::Cw90 | Orientation::Cw270
+        ));
         assert_eq!(r.words, 20);
     }
 
@@ -327,7 +360,15 @@ mod tests {
             rotation: Rotation::R0,
         };
         // OSD would say 180, but an upright reading is strong, so it is never asked.
-        let r = recognize_page(&Fake { osd: Some(Orientation::Cw180) }, &img, 72, &g).unwrap();
+        let r = recognize_page(
+            &Fake {
+                osd: Some(Orientation::Cw180),
+            },
+            &img,
+            72,
+            &g,
+        )
+        .unwrap();
         assert_eq!(r.orientation, Orientation::Upright);
     }
 }

@@ -34,9 +34,10 @@ impl Tesseract {
 
     pub fn with_program(program: PathBuf, languages: &str) -> Result<Self, OcrError> {
         let langs: Vec<&str> = languages.split('+').collect();
-        if langs.iter().any(|l| {
-            l.is_empty() || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        }) {
+        if langs
+            .iter()
+            .any(|l| l.is_empty() || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
             return Err(OcrError::BadLanguages(languages.to_owned()));
         }
         let not_installed = |source| OcrError::NotInstalled {
@@ -282,7 +283,8 @@ mod tests {
 
     #[test]
     fn missing_program_is_a_clear_error() {
-        let e = Tesseract::with_program(PathBuf::from("/nonexistent/tesseract"), "swe").unwrap_err();
+        let e =
+            Tesseract::with_program(PathBuf::from("/nonexistent/tesseract"), "swe").unwrap_err();
         assert!(matches!(e, OcrError::NotInstalled { .. }));
         assert!(e.to_string().contains("apt-get install tesseract-ocr"));
         let e = Tesseract::with_program(PathBuf::from("tesseract"), "swe;rm").unwrap_err();

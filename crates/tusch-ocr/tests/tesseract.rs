@@ -14,13 +14,26 @@ fn render(page: u32) -> GrayImage {
     let pdf = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures/documents/parkering-fordon.pdf");
     let st = Command::new("pdftoppm")
-        .args(["-r", "300", "-gray", "-f", &page.to_string(), "-l", &page.to_string()])
+        .args([
+            "-r",
+            "300",
+            "-gray",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+        ])
         .arg(&pdf)
         .arg(dir.path().join("p"))
         .status()
         .expect("pdftoppm missing: run `make setup`");
     assert!(st.success());
-    let f = std::fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
+    let f = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     let bytes = std::fs::read(f).unwrap();
     // Binary PGM: "P5\n<w> <h>\n255\n" then the pixels.
     let mut fields = Vec::new();

@@ -42,7 +42,10 @@ impl InputKind {
             Some(InputKind::Jpeg)
         } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
             Some(InputKind::Tiff)
-        } else if bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        } else if bytes[..bytes.len().min(1024)]
+            .windows(5)
+            .any(|w| w == b"%PDF-")
+        {
             Some(InputKind::Pdf)
         } else {
             None
@@ -51,13 +54,11 @@ impl InputKind {
 
     /// Whether a file name has one of the extensions Tusch reads (any case).
     pub fn supported_extension(path: &Path) -> bool {
-        path.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| {
-                ["pdf", "png", "jpg", "jpeg", "tif", "tiff"]
-                    .iter()
-                    .any(|x| e.eq_ignore_ascii_case(x))
-            })
+        path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            ["pdf", "png", "jpg", "jpeg", "tif", "tiff"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        })
     }
 }
 
@@ -514,7 +515,7 @@ fn png_dpi(bytes: &[u8]) -> Option<f32> {
         let kind = &bytes[i + 4..i + 8];
         if kind == b"pHYs" && len == 9 && i + 17 <= bytes.len() {
             let x = u32::from_be_bytes(bytes[i + 8..i + 12].try_into().ok()?);
-            return (bytes[i + 16] == 1 && x > 0).then(|| x as f32 * 0.0254);
+            return (bytes[i + 16] == 1 && x > 0).then_some(x as f32 * 0.0254);
         }
         if kind == b"IDAT" {
             return None;
@@ -707,8 +708,8 @@ mod tests {
         let e = Document::from_bytes(b"\xFF\xD8\xFFgarbage".to_vec(), &OcrPolicy::default())
             .unwrap_err();
         assert!(e.to_string().contains("bildfilen"), "{e}");
-        let e = Document::from_bytes(b"II*\0\x08\0\0\0".to_vec(), &OcrPolicy::default())
-            .unwrap_err();
+        let e =
+            Document::from_bytes(b"II*\0\x08\0\0\0".to_vec(), &OcrPolicy::default()).unwrap_err();
         assert!(matches!(e, PdfError::BadImage { .. }), "{e}");
     }
 

@@ -47,7 +47,10 @@ pub fn encode_jpeg(img: &GrayImage, quality: u8) -> EncodedImage {
             jpeg_encoder::ColorType::Luma,
         )
     } else {
-        Err(jpeg_encoder::EncodingError::BadImageData { length: 0, required: 0 })
+        Err(jpeg_encoder::EncodingError::BadImageData {
+            length: 0,
+            required: 0,
+        })
     };
     if result.is_err() {
         // JPEG cannot hold more than 65,535 pixels a side; such a page is written
@@ -370,7 +373,10 @@ mod tests {
         let d = decode_jpeg(&e.data, 40, 24).unwrap();
         assert!(d.is_black(&r, 2), "masked blocks decode to black");
         let markers = jpeg_markers(&e.data).unwrap();
-        assert!(markers.iter().all(|m| !matches!(m, 0xFE | 0xE1..=0xEF)), "{markers:x?}");
+        assert!(
+            markers.iter().all(|m| !matches!(m, 0xFE | 0xE1..=0xEF)),
+            "{markers:x?}"
+        );
         assert!(jpeg_markers(b"not a jpeg").is_none());
     }
 

@@ -66,8 +66,8 @@ pub fn extract_document_text(
     let engine: Option<&dyn OcrEngine> = match engine {
         Some(e) => Some(e),
         None if ocr_pages > 0 => {
-            owned = Tesseract::new(&doc.ocr_policy().languages)
-                .map_err(PdfError::OcrUnavailable)?;
+            owned =
+                Tesseract::new(&doc.ocr_policy().languages).map_err(PdfError::OcrUnavailable)?;
             Some(&owned)
         }
         None => None,
@@ -84,8 +84,12 @@ pub fn extract_document_text(
             };
             let dpi = doc_ref.ocr_dpi(i);
             let image = doc_ref.render_gray(i, dpi, max_megapixels)?;
-            let ocr = recognize_page(engine, &image, dpi, &page.geometry)
-                .map_err(|source| PdfError::Ocr { page: i + 1, source })?;
+            let ocr = recognize_page(engine, &image, dpi, &page.geometry).map_err(|source| {
+                PdfError::Ocr {
+                    page: i + 1,
+                    source,
+                }
+            })?;
             drop(image);
             if info.reason == OcrReason::ImageOverText || info.reason == OcrReason::Forced {
                 // Keep the page's own text and add what OCR read: a mask from either

@@ -319,7 +319,9 @@ fn jpeg_structure(data: &[u8], failures: &mut Vec<String>) {
         Some(markers) => {
             for m in markers {
                 if m == 0xFE || (0xE1..=0xED).contains(&m) || m == 0xEF {
-                    failures.push(format!("an image's JPEG data holds a metadata segment (0xFF{m:02X})"));
+                    failures.push(format!(
+                        "an image's JPEG data holds a metadata segment (0xFF{m:02X})"
+                    ));
                 }
             }
         }
