@@ -141,6 +141,9 @@ pub struct Document {
     kind: InputKind,
     pages: Pages,
     info: Vec<PageInfo>,
+    /// The PDF's own text layers, read once when the document was opened (the OCR
+    /// decision needs them) and handed out by [`Document::native_text`].
+    native: Vec<PageText>,
     ocr: OcrPolicy,
 }
 
@@ -188,6 +191,7 @@ impl Document {
                     kind,
                     pages: Pages::Images(pages),
                     info,
+                    native: Vec::new(),
                     ocr: ocr.clone(),
                 })
             }
@@ -201,16 +205,18 @@ impl Document {
     /// Wraps an open PDF, looking at each page's text and images to decide OCR.
     pub fn from_pdf(doc: SourceDocument, ocr: &OcrPolicy) -> Result<Self, PdfError> {
         let mut info = Vec::with_capacity(doc.page_count());
+        let mut native = Vec::with_capacity(doc.page_count());
         for i in 0..doc.page_count() {
-            let geometry = doc.geometry(i)?;
             let text = doc.page_text(i)?;
             let images = doc.page_images(i)?;
-            info.push(decide(i, &geometry, &text.layer, &images, ocr));
+            info.push(decide(i, &text.geometry, &text.layer, &images, ocr));
+            native.push(text);
         }
         Ok(Self {
             kind: InputKind::Pdf,
             pages: Pages::Pdf(doc),
             info,
+            native,
             ocr: ocr.clone(),
         })
     }
@@ -262,7 +268,10 @@ impl Document {
     /// The page's own text layer (empty for images).
     pub fn native_text(&self, index: usize) -> Result<PageText, PdfError> {
         match &self.pages {
-            Pages::Pdf(d) => d.page_text(index),
+            Pages::Pdf(d) => match self.native.get(index) {
+                Some(t) => Ok(t.clone()),
+                None => d.page_text(index),
+            },
             Pages::Images(_) => Ok(PageText {
                 index,
                 geometry: self.geometry(index)?,
