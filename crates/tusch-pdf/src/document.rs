@@ -207,8 +207,7 @@ impl Document {
         let mut info = Vec::with_capacity(doc.page_count());
         let mut native = Vec::with_capacity(doc.page_count());
         for i in 0..doc.page_count() {
-            let text = doc.page_text(i)?;
-            let images = doc.page_images(i)?;
+            let (text, images) = doc.page_text_and_images(i)?;
             info.push(decide(i, &text.geometry, &text.layer, &images, ocr));
             native.push(text);
         }

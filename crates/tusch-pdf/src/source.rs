@@ -166,6 +166,19 @@ impl SourceDocument {
     /// The page's text, one box per character, in user space.
     pub fn page_text(&self, index: usize) -> Result<PageText, PdfError> {
         let page = self.page(index)?;
+        Self::text_of(&page, index)
+    }
+
+    /// The page's text and its images ([`Self::page_images`]), loading the page once.
+    pub fn page_text_and_images(
+        &self,
+        index: usize,
+    ) -> Result<(PageText, Vec<PageImage>), PdfError> {
+        let page = self.page(index)?;
+        Ok((Self::text_of(&page, index)?, Self::images_of(&page)))
+    }
+
+    fn text_of(page: &PageGuard, index: usize) -> Result<PageText, PdfError> {
         let geometry = page.geometry(index)?;
         let b = page.b;
         // SAFETY: valid page handle; the text page is closed by its guard.
@@ -218,6 +231,10 @@ impl SourceDocument {
     /// their size in pixels. Used to recognise scanned pages and their resolution.
     pub fn page_images(&self, index: usize) -> Result<Vec<PageImage>, PdfError> {
         let page = self.page(index)?;
+        Ok(Self::images_of(&page))
+    }
+
+    fn images_of(page: &PageGuard) -> Vec<PageImage> {
         let b = page.b;
         // SAFETY: valid page handle.
         let n = unsafe { b.FPDFPage_CountObjects(page.handle) }.max(0);
@@ -242,7 +259,7 @@ impl SourceDocument {
                 });
             }
         }
-        Ok(out)
+        out
     }
 
     /// Renders the page at `dpi` to 8-bit grey, at exactly the size
