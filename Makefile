@@ -29,14 +29,16 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --release -- -D warnings
 
-## bench: end-to-end pages per second against pdftoppm on a 60-page document; NER tokens/s and load time
+## bench: end-to-end pages per second against pdftoppm on a 60-page document; NER tokens/s and
+## load time; scanned pages per second with OCR
 bench: setup
 	$(CARGO) bench -p tusch-bench
 
-## fixtures: regenerate the synthetic fixture PDFs (needs reportlab from PyPI)
+## fixtures: regenerate the synthetic fixture PDFs and their simulated scans (reportlab, Pillow, numpy from PyPI)
 fixtures:
 	python3 -m pip install --quiet -r fixtures/requirements.txt
 	python3 fixtures/generate.py
+	python3 fixtures/scan.py
 
 ## model: retrain models/tusch-ner-sv from models/data (CPU, about an hour on 2 cores; needs ~6 GB for
 ## the training venv, which lives outside the repo in NER_VENV). Not part of test or CI.

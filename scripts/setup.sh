@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Tusch needs to build, run and test on Debian 12, idempotently:
-#   - Debian packages (poppler-utils and Tesseract with Swedish data for the tests,
-#     build-essential and pkg-config for the build);
+#   - Debian packages (Tesseract with Swedish, English and orientation data for OCR of
+#     scanned pages, poppler-utils for the tests, build-essential and pkg-config for the build);
 #   - the native libraries pdfium and ONNX Runtime, taken from pinned PyPI wheels whose
 #     sha256 is checked, into native/lib/ (git-ignored).
 # Nothing is downloaded from anywhere but Debian's archive and PyPI.
@@ -17,7 +17,7 @@ ORT_WHEEL_VERSION=1.31.1      # onnxruntime: matches ort's api-31
 ORT_WHEEL=onnxruntime-1.31.1-cp311-cp311-manylinux_2_28_x86_64.whl
 ORT_SHA256=5752bd508126ae7c49894d3b9d2e83f0c3d487319246d04c444b393308d7ad7f
 
-APT_PACKAGES=(build-essential pkg-config poppler-utils qpdf tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng)
+APT_PACKAGES=(build-essential pkg-config poppler-utils qpdf tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng tesseract-ocr-osd)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -1,4 +1,6 @@
-//! `tusch batch`: every PDF under a folder, in parallel, one failure never stopping the rest.
+//! `tusch batch`: every PDF and image under a folder, in parallel, one failure never
+//! stopping the rest. Progress counts steps per page: rendering and writing each page is
+//! one, reading a page with OCR another (the slow one), so the bar moves with OCR.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,9 +10,10 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use tusch_core::{Analyzer, Category, Config, MaskState};
+use tusch_core::{Category, Config, MaskState};
 use tusch_ner::Engine;
 use tusch_pdf::pipeline::{self, Progress};
+use tusch_pdf::InputKind;
 
 use crate::report::Report;
 
@@ -20,18 +23,27 @@ impl Progress for Bar {
     fn page_done(&self) {
         self.0.inc(1);
     }
+    fn document_opened(&self, pages: usize, ocr_pages: usize) {
+        self.0.inc_length((pages + ocr_pages) as u64);
+    }
+    fn page_recognized(&self) {
+        self.0.inc(1);
+    }
 }
 
 /// What happened to one input file.
 enum Outcome {
     Done {
         pages: usize,
+        ocr_pages: Vec<usize>,
         masks: BTreeMap<Category, usize>,
+        warnings: Vec<String>,
     },
     Failed(String),
 }
 
-/// Lists PDFs (by extension, any case) and other files under `dir`, skipping `exclude`.
+/// Lists PDFs and images (by extension, any case) and other files under `dir`, skipping
+/// `exclude`.
 fn walk(dir: &Path, exclude: &Path, pdfs: &mut Vec<PathBuf>, other: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         other.push(dir.to_owned());
@@ -45,11 +57,33 @@ fn walk(dir: &Path, exclude: &Path, pdfs: &mut Vec<PathBuf>, other: &mut Vec<Pat
         }
         if p.is_dir() {
             walk(&p, exclude, pdfs, other);
-        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        } else if InputKind::supported_extension(&p) {
             pdfs.push(p);
         } else {
             other.push(p);
         }
+    }
+}
+
+/// The output's path relative to the output folder: a PDF keeps its name, an image gets
+/// `.pdf` instead of its extension (`skanning.jpg` → `skanning.pdf`) unless another input
+/// would then have the same output, in which case `.pdf` is appended (`skanning.jpg.pdf`).
+fn output_name(rel: &Path, inputs: &[PathBuf], input_dir: &Path) -> PathBuf {
+    let is_pdf = |p: &Path| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if is_pdf(rel) {
+        return rel.to_owned();
+    }
+    let replaced = rel.with_extension("pdf");
+    let clash = inputs.iter().any(|other| {
+        let o = other.strip_prefix(input_dir).unwrap_or(other);
+        o != rel && (o == replaced || (!is_pdf(o) && o.with_extension("pdf") == replaced))
+    });
+    if clash {
+        let mut s = rel.as_os_str().to_owned();
+        s.push(".pdf");
+        PathBuf::from(s)
+    } else {
+        replaced
     }
 }
 
@@ -87,7 +121,9 @@ pub fn run(
         .build()?;
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} sidor, {msg} [{elapsed_precise}]")
+        ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} sidsteg (OCR räknas som ett extra steg), {msg} [{elapsed_precise}]",
+        )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let files_done = Mutex::new(0usize);
@@ -98,7 +134,7 @@ pub fn run(
         pdfs.par_iter()
             .map(|input| {
                 let rel = input.strip_prefix(input_dir).unwrap_or(input);
-                let output = out_dir.join(rel);
+                let output = out_dir.join(output_name(rel, &pdfs, input_dir));
                 let outcome = redact_one(input, &output, engine, config, &progress);
                 if let Ok(mut n) = files_done.lock() {
                     *n += 1;
@@ -112,12 +148,30 @@ pub fn run(
 
     let elapsed = started.elapsed().as_secs_f64();
     let mut pages = 0;
+    let mut ocr_total = 0;
     let mut masks: BTreeMap<Category, usize> = BTreeMap::new();
     let mut failed = Vec::new();
+    let mut ocr_lines = Vec::new();
+    let mut warning_lines = Vec::new();
     for (rel, o) in &outcomes {
         match o {
-            Outcome::Done { pages: p, masks: m } => {
+            Outcome::Done {
+                pages: p,
+                ocr_pages,
+                masks: m,
+                warnings,
+            } => {
                 pages += p;
+                ocr_total += ocr_pages.len();
+                if !ocr_pages.is_empty() {
+                    let list: Vec<String> = ocr_pages.iter().map(|n| n.to_string()).collect();
+                    ocr_lines.push(format!(
+                        "  OCR: {}: sida {} av {p}",
+                        rel.display(),
+                        list.join(", ")
+                    ));
+                }
+                warning_lines.extend(warnings.iter().map(|w| format!("  VARNING: {w}")));
                 for (c, n) in m {
                     *masks.entry(*c).or_insert(0) += n;
                 }
@@ -131,18 +185,25 @@ pub fn run(
         out_dir.display()
     );
     println!(
-        "  {} PDF-filer: {} klara, {} misslyckade; {} andra filer hoppades över",
+        "  {} filer (PDF och bilder): {} klara, {} misslyckade; {} andra filer hoppades över",
         outcomes.len(),
         outcomes.len() - failed.len(),
         failed.len(),
         skipped.len()
     );
     println!(
-        "  {} sidor på {:.1} s ({:.1} sidor/s)",
+        "  {} sidor på {:.1} s ({:.1} sidor/s), varav {} lästa med OCR",
         pages,
         elapsed,
-        pages as f64 / elapsed.max(1e-9)
+        pages as f64 / elapsed.max(1e-9),
+        ocr_total
     );
+    for l in &ocr_lines {
+        println!("{l}");
+    }
+    for l in &warning_lines {
+        println!("{l}");
+    }
     let total: usize = masks.values().sum();
     println!("  {total} maskeringar:");
     for (c, n) in &masks {
@@ -150,7 +211,7 @@ pub fn run(
     }
     for p in &skipped {
         let rel = p.strip_prefix(input_dir).unwrap_or(p);
-        println!("  överhoppad (inte PDF): {}", rel.display());
+        println!("  överhoppad (inte PDF eller bild): {}", rel.display());
     }
     for (rel, why) in &failed {
         println!("  MISSLYCKADES: {}: {why}", rel.display());
@@ -173,18 +234,37 @@ fn redact_one(
         if let Some(dir) = output.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let analyzer: &Analyzer = &engine.analyzer;
-        let (doc, _pages, _findings, mut plan) =
-            pipeline::plan_file(input, analyzer, &config.output, MaskState::Accepted)?;
+        let (doc, _pages, _findings, mut plan) = pipeline::plan_document(
+            input,
+            &engine.analyzer,
+            &config.output,
+            &config.ocr,
+            None,
+            MaskState::Accepted,
+            progress,
+        )?;
         plan.engine = engine.description();
-        progress.0.inc_length(doc.page_count() as u64);
         let applied = pipeline::apply_plan(&doc, &plan, input, output, &config.output, progress)?;
-        let report = Report::new(input, output, &config.output, plan, &applied.verification);
+        let report = Report::new(
+            input,
+            output,
+            &config.output,
+            &doc,
+            plan,
+            &applied.verification,
+        );
         let mut name = output.as_os_str().to_owned();
         name.push(".json");
         report.write(Path::new(&name))?;
         Ok(Outcome::Done {
             pages: applied.pages,
+            ocr_pages: report
+                .page_sources
+                .iter()
+                .filter(|p| p.ocr)
+                .map(|p| p.page)
+                .collect(),
+            warnings: report.warnings(),
             masks: report.masks_by_category,
         })
     })();

@@ -29,9 +29,10 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Maskera en PDF och skriv en verifierad bild-PDF.
+    /// Maskera en PDF eller en inskannad bild (PNG, JPEG, TIFF) och skriv en verifierad
+    /// bild-PDF.
     Redact {
-        /// PDF att maskera (lämnas orörd).
+        /// PDF eller bild att maskera (lämnas orörd).
         input: PathBuf,
         /// Var den maskerade PDF:en skrivs.
         #[arg(short, long)]
@@ -49,7 +50,8 @@ enum Command {
         #[arg(long)]
         no_ner: bool,
     },
-    /// Maskera alla PDF:er i en mapp (rekursivt) till en utdatamapp.
+    /// Maskera alla PDF:er och bilder (PNG, JPEG, TIFF) i en mapp (rekursivt) till en
+    /// utdatamapp.
     Batch {
         input_dir: PathBuf,
         #[arg(short, long)]
@@ -164,26 +166,40 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let config = load_config(config.as_deref(), dpi)?;
             let started = Instant::now();
             let engine = engine(&config, no_ner)?;
-            let (doc, _pages, _findings, mut plan) = pipeline::plan_file(
+            let (doc, _pages, _findings, mut plan) = pipeline::plan_document(
                 &input,
                 &engine.analyzer,
                 &config.output,
+                &config.ocr,
+                None,
                 MaskState::Accepted,
+                &NoProgress,
             )
             .with_context(|| input.display().to_string())?;
             plan.engine = engine.description();
             let applied =
                 pipeline::apply_plan(&doc, &plan, &input, &output, &config.output, &NoProgress)
                     .with_context(|| input.display().to_string())?;
-            let rep = Report::new(&input, &output, &config.output, plan, &applied.verification);
+            let rep = Report::new(
+                &input,
+                &output,
+                &config.output,
+                &doc,
+                plan,
+                &applied.verification,
+            );
+            for w in rep.warnings() {
+                eprintln!("tusch: varning: {w}");
+            }
             if let Some(r) = report {
                 rep.write(&r)?;
             }
             let masks: usize = rep.masks_by_category.values().sum();
             println!(
-                "{}: {} sidor, {} maskeringar, verifierad, {:.1} s",
+                "{}: {} sidor ({} lästa med OCR), {} maskeringar, verifierad, {:.1} s",
                 output.display(),
                 applied.pages,
+                rep.ocr_pages(),
                 masks,
                 started.elapsed().as_secs_f64()
             );
@@ -257,9 +273,16 @@ fn detect(
     config: &Config,
     engine: &Engine,
 ) -> anyhow::Result<ExitCode> {
-    let (_doc, pages, findings, _plan) =
-        pipeline::plan_file(input, &engine.analyzer, &config.output, MaskState::Proposed)
-            .with_context(|| input.display().to_string())?;
+    let (_doc, pages, findings, _plan) = pipeline::plan_document(
+        input,
+        &engine.analyzer,
+        &config.output,
+        &config.ocr,
+        None,
+        MaskState::Proposed,
+        &NoProgress,
+    )
+    .with_context(|| input.display().to_string())?;
     let mut rows = Vec::new();
     for (page, found) in pages.iter().zip(&findings.pages) {
         let text = page.layer.text();

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tusch_core::{Category, OutputPolicy, RedactionPlan};
+use tusch_pdf::Document;
 
 /// A report file. `plan` holds every mask (page, rectangles in the source page's user space,
 /// category, detector, rule, validation, score); the rest summarises the run.
@@ -18,8 +19,34 @@ pub struct Report {
     pub dpi: u32,
     pub encoding: tusch_core::Encoding,
     pub masks_by_category: BTreeMap<Category, usize>,
+    /// Per page: where its text came from (own text layer and/or OCR) and why, and how it
+    /// was written. Absent in reports of older versions.
+    #[serde(default)]
+    pub page_sources: Vec<PageSource>,
     pub verification: Verification,
     pub plan: RedactionPlan,
+}
+
+/// How one page was read and written.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageSource {
+    /// 1-based.
+    pub page: usize,
+    /// Whether the page was read with OCR.
+    pub ocr: bool,
+    /// Why (or why not): `image_input`, `no_text_layer`, `image_over_text`, `forced`,
+    /// `text_layer`, `disabled`, `disabled_but_scanned`.
+    pub reason: String,
+    /// Visible characters in the page's own text layer and the share of the page its
+    /// largest image covers.
+    pub text_chars: usize,
+    pub image_coverage: f32,
+    /// What OCR found: resolution, orientation, words, mean confidence, engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_result: Option<serde_json::Value>,
+    /// The output page's resolution and encoding (`jpeg` for scans).
+    pub output_dpi: u32,
+    pub output_encoding: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -34,9 +61,38 @@ impl Report {
         input: &Path,
         output: &Path,
         policy: &OutputPolicy,
+        doc: &Document,
         plan: RedactionPlan,
         verification: &tusch_pdf::VerifyReport,
     ) -> Self {
+        let page_sources = doc
+            .pages()
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let scan_dpi = doc.scan_output_dpi(i);
+                PageSource {
+                    page: p.page,
+                    ocr: p.reason.is_ocr(),
+                    reason: serde_json::to_value(p.reason)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    text_chars: p.text_chars,
+                    image_coverage: (p.image_coverage * 100.0).round() / 100.0,
+                    ocr_result: p.ocr.as_ref().and_then(|o| serde_json::to_value(o).ok()),
+                    output_dpi: scan_dpi.unwrap_or(policy.dpi),
+                    output_encoding: if scan_dpi.is_some() {
+                        "jpeg".to_owned()
+                    } else {
+                        serde_json::to_value(policy.encoding)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                    },
+                }
+            })
+            .collect();
         let name = |p: &Path| {
             p.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -50,6 +106,7 @@ impl Report {
             dpi: policy.dpi,
             encoding: policy.encoding,
             masks_by_category: plan.accepted_counts(),
+            page_sources,
             verification: Verification {
                 passed: true,
                 checks: verification
@@ -61,6 +118,26 @@ impl Report {
             },
             plan,
         }
+    }
+
+    /// Pages read with OCR.
+    pub fn ocr_pages(&self) -> usize {
+        self.page_sources.iter().filter(|p| p.ocr).count()
+    }
+
+    /// Things the user must know, in Swedish: pages that look scanned but were not read.
+    pub fn warnings(&self) -> Vec<String> {
+        self.page_sources
+            .iter()
+            .filter(|p| p.reason == "disabled_but_scanned")
+            .map(|p| {
+                format!(
+                    "{}: sidan {} ser inskannad ut men lästes inte med OCR ([ocr] mode = \"never\"); \
+                     inget i den har maskerats",
+                    self.input, p.page
+                )
+            })
+            .collect()
     }
 
     /// Writes the report atomically (temporary file, then rename).

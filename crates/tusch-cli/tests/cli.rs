@@ -86,12 +86,15 @@ fn batch_of_a_mixed_folder_finishes_the_good_files_and_lists_the_bad() {
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{text}");
     assert!(
-        text.contains("4 PDF-filer: 2 klara, 2 misslyckade"),
+        text.contains("4 filer (PDF och bilder): 2 klara, 2 misslyckade"),
         "{text}"
     );
     assert!(text.contains("MISSLYCKADES: encrypted.pdf"), "{text}");
     assert!(text.contains("MISSLYCKADES: truncated.pdf"), "{text}");
-    assert!(text.contains("överhoppad (inte PDF): notes.txt"), "{text}");
+    assert!(
+        text.contains("överhoppad (inte PDF eller bild): notes.txt"),
+        "{text}"
+    );
     assert_eq!(
         files_in(&out.path().join("underkatalog")),
         vec![

@@ -17,6 +17,7 @@ pub struct Config {
     pub detection: DetectionPolicy,
     pub output: OutputPolicy,
     pub ner: NerPolicy,
+    pub ocr: OcrPolicy,
 }
 
 impl Config {
@@ -87,6 +88,34 @@ impl Config {
                 reason: "may only hold person, location and organisation",
             });
         }
+        let r = &self.ocr;
+        if !(100..=600).contains(&r.dpi) {
+            return Err(ConfigError::Invalid {
+                field: "ocr.dpi",
+                reason: "must be between 100 and 600",
+            });
+        }
+        if !(72..=600).contains(&r.scan_max_dpi) {
+            return Err(ConfigError::Invalid {
+                field: "ocr.scan_max_dpi",
+                reason: "must be between 72 and 600",
+            });
+        }
+        if !(10..=100).contains(&r.jpeg_quality) {
+            return Err(ConfigError::Invalid {
+                field: "ocr.jpeg_quality",
+                reason: "must be between 10 and 100",
+            });
+        }
+        if r.languages
+            .split('+')
+            .any(|l| l.is_empty() || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            return Err(ConfigError::Invalid {
+                field: "ocr.languages",
+                reason: "must be Tesseract language codes joined by +, e.g. \"swe+eng\"",
+            });
+        }
         Ok(())
     }
 }
@@ -133,6 +162,51 @@ impl Default for NerPolicy {
             categories: vec![Category::Person],
         }
     }
+}
+
+/// When pages are read with OCR and how scanned pages are written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OcrPolicy {
+    /// `auto` (default): OCR pages without a text layer and pages where an image covers
+    /// much of the page (a scan, perhaps with an invisible text layer of unknown quality).
+    /// `always`: every page. `never`: no page — a scanned page is then written without
+    /// anything masked in it, which the report flags.
+    pub mode: OcrMode,
+    /// Resolution for OCR when the scan's own resolution is unknown, and the most OCR
+    /// works at (a 600 DPI scan is read at this). Default 300, what Tesseract is trained
+    /// for; lower is faster and loses small print.
+    pub dpi: u32,
+    /// Tesseract languages. Default `swe+eng`.
+    pub languages: String,
+    /// Scanned pages are written at their own resolution, never upsampled, but at most
+    /// this. Default 300.
+    pub scan_max_dpi: u32,
+    /// JPEG quality (10–100) of scanned pages in the output. Default 75: text stays
+    /// crisp, an A4 page at 300 DPI is a few hundred KB (see docs/architecture.md).
+    pub jpeg_quality: u8,
+}
+
+impl Default for OcrPolicy {
+    fn default() -> Self {
+        Self {
+            mode: OcrMode::Auto,
+            dpi: 300,
+            languages: "swe+eng".to_owned(),
+            scan_max_dpi: 300,
+            jpeg_quality: 75,
+        }
+    }
+}
+
+/// See [`OcrPolicy::mode`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OcrMode {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 /// What the analyzer reports and what is masked automatically.
@@ -250,6 +324,18 @@ mod tests {
             c.ner.categories,
             vec![Category::Person, Category::Organisation]
         );
+    }
+
+    #[test]
+    fn ocr_section() {
+        let c =
+            Config::from_toml("[ocr]\nmode = \"always\"\ndpi = 250\nlanguages = \"swe\"").unwrap();
+        assert_eq!(c.ocr.mode, OcrMode::Always);
+        assert_eq!(c.ocr.dpi, 250);
+        assert!(Config::from_toml("[ocr]\nmode = \"sometimes\"").is_err());
+        assert!(Config::from_toml("[ocr]\nlanguage = \"swe\"").is_err());
+        assert!(Config::from_toml("[ocr]\nlanguages = \"swe;rm -rf\"").is_err());
+        assert!(Config::from_toml("[ocr]\ndpi = 2000").is_err());
     }
 
     #[test]

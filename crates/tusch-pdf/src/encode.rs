@@ -1,5 +1,5 @@
 //! Page images as PDF image streams: grey pixels packed to the chosen depth, PNG "Up"
-//! predictor, zlib (Flate).
+//! predictor, zlib (Flate) — or, for scanned pages, baseline grey JPEG (DCT).
 //!
 //! The predictor turns the long runs of identical rows in text pages into zeros, which
 //! Flate then compresses well; decoding is the inverse and is used by the verifier.
@@ -16,8 +16,111 @@ pub struct EncodedImage {
     pub width: u32,
     pub height: u32,
     pub bits_per_component: u8,
-    /// zlib data with PNG predictors (`/Predictor 15`).
+    /// How `data` is compressed.
+    pub filter: ImageFilter,
+    /// zlib data with PNG predictors (`/Predictor 15`), or a baseline JPEG file.
     pub data: Vec<u8>,
+}
+
+/// The PDF filter of an image stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFilter {
+    /// `/FlateDecode` with PNG predictors: lossless, for rendered text pages.
+    Flate,
+    /// `/DCTDecode`: baseline JPEG, one grey component, for scans and photos.
+    Dct,
+}
+
+/// Encodes a grey page image as a baseline JPEG (one component, no metadata segments
+/// beyond the JFIF header). Masks must be burned in before, and should be aligned to the
+/// 8×8 blocks ([`snap_to_blocks`]) so each masked block is a constant that decodes to
+/// black with no ringing from the ink beside it.
+pub fn encode_jpeg(img: &GrayImage, quality: u8) -> EncodedImage {
+    let mut data = Vec::with_capacity(img.data.len() / 8);
+    let enc = jpeg_encoder::Encoder::new(&mut data, quality.clamp(1, 100));
+    let ok = u16::try_from(img.width).is_ok() && u16::try_from(img.height).is_ok();
+    let result = if ok {
+        enc.encode(
+            &img.data,
+            img.width as u16,
+            img.height as u16,
+            jpeg_encoder::ColorType::Luma,
+        )
+    } else {
+        Err(jpeg_encoder::EncodingError::BadImageData {
+            length: 0,
+            required: 0,
+        })
+    };
+    if result.is_err() {
+        // JPEG cannot hold more than 65,535 pixels a side; such a page is written
+        // losslessly instead (callers cap sizes well below this).
+        return encode(img, Encoding::Gray8);
+    }
+    EncodedImage {
+        width: img.width,
+        height: img.height,
+        bits_per_component: 8,
+        filter: ImageFilter::Dct,
+        data,
+    }
+}
+
+/// Grows a pixel rectangle outwards to whole 8×8 JPEG blocks (clamped to the image).
+pub fn snap_to_blocks(r: &tusch_core::PixelRect, width: u32, height: u32) -> tusch_core::PixelRect {
+    tusch_core::PixelRect {
+        x0: r.x0 / 8 * 8,
+        y0: r.y0 / 8 * 8,
+        x1: (r.x1.div_ceil(8) * 8).min(width),
+        y1: (r.y1.div_ceil(8) * 8).min(height),
+    }
+}
+
+/// Decodes a JPEG image stream to 8-bit grey (colour is converted), for the verifier.
+pub fn decode_jpeg(data: &[u8], width: u32, height: u32) -> Result<GrayImage, DecodeError> {
+    let img = image::load_from_memory_with_format(data, image::ImageFormat::Jpeg)
+        .map_err(|_| DecodeError::Jpeg)?;
+    if img.width() != width || img.height() != height {
+        return Err(DecodeError::Length);
+    }
+    let luma = img.into_luma8();
+    Ok(GrayImage {
+        width,
+        height,
+        data: luma.into_raw(),
+    })
+}
+
+/// The JPEG marker segments of `data` up to the image data, or `None` when the stream is
+/// not a well-formed JPEG. The verifier uses it to refuse comment and application
+/// segments (EXIF, XMP, ICC, comments) — metadata that could carry text.
+pub fn jpeg_markers(data: &[u8]) -> Option<Vec<u8>> {
+    if data.get(..2) != Some(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut markers = Vec::new();
+    let mut i = 2;
+    loop {
+        if *data.get(i)? != 0xFF {
+            return None;
+        }
+        let m = *data.get(i + 1)?;
+        if m == 0xFF {
+            i += 1;
+            continue;
+        }
+        markers.push(m);
+        if m == 0xD9 {
+            return Some(markers);
+        }
+        let len = usize::from(u16::from_be_bytes([*data.get(i + 2)?, *data.get(i + 3)?]));
+        if m == 0xDA {
+            // Start of scan: the entropy-coded data follows; later markers (RSTn, more
+            // scans of a progressive file) carry no metadata we allow anyway.
+            return Some(markers);
+        }
+        i += 2 + len;
+    }
 }
 
 impl std::fmt::Debug for EncodedImage {
@@ -92,6 +195,7 @@ pub fn encode(img: &GrayImage, encoding: Encoding) -> EncodedImage {
         width: img.width,
         height: img.height,
         bits_per_component: bpc,
+        filter: ImageFilter::Flate,
         data,
     }
 }
@@ -108,6 +212,8 @@ pub enum DecodeError {
     Predictor(u8),
     #[error("unsupported bits per component {0}")]
     Depth(u8),
+    #[error("the JPEG data cannot be decoded")]
+    Jpeg,
 }
 
 /// Inverse of [`encode`]: zlib data with PNG predictors back to 8-bit grey (1- and 4-bit
@@ -242,6 +348,36 @@ mod tests {
             assert_eq!(d.data[0], 255, "{enc:?}");
             assert_eq!(d.data[26], 255, "{enc:?}");
         }
+    }
+
+    #[test]
+    fn jpeg_keeps_block_aligned_masks_black_and_has_no_metadata() {
+        let mut img = sample();
+        img.width = 40;
+        img.height = 24;
+        img.data = (0..40 * 24).map(|i| ((i * 7919) % 256) as u8).collect();
+        let r = snap_to_blocks(
+            &tusch_core::PixelRect {
+                x0: 9,
+                y0: 3,
+                x1: 17,
+                y1: 10,
+            },
+            40,
+            24,
+        );
+        assert_eq!((r.x0, r.y0, r.x1, r.y1), (8, 0, 24, 16));
+        img.burn(&r);
+        let e = encode_jpeg(&img, 75);
+        assert_eq!(e.filter, ImageFilter::Dct);
+        let d = decode_jpeg(&e.data, 40, 24).unwrap();
+        assert!(d.is_black(&r, 2), "masked blocks decode to black");
+        let markers = jpeg_markers(&e.data).unwrap();
+        assert!(
+            markers.iter().all(|m| !matches!(m, 0xFE | 0xE1..=0xEF)),
+            "{markers:x?}"
+        );
+        assert!(jpeg_markers(b"not a jpeg").is_none());
     }
 
     #[test]

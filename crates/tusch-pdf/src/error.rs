@@ -47,6 +47,16 @@ pub enum PdfError {
     },
     #[error("skriver inte över originalfilen {path}")]
     OutputIsInput { path: PathBuf },
+    #[error("bildfilen kan inte läsas ({detail}); spara om den som PNG, JPEG eller TIFF och försök igen")]
+    BadImage { detail: String },
+    #[error("sidan {page} kunde inte läsas med OCR")]
+    Ocr {
+        page: usize,
+        #[source]
+        source: tusch_ocr::OcrError,
+    },
+    #[error("OCR behövs men kunde inte startas")]
+    OcrUnavailable(#[source] tusch_ocr::OcrError),
     #[error("resultatet klarade inte kontrollen och sparades inte: {0}")]
     Verification(#[from] crate::verify::VerifyError),
 }

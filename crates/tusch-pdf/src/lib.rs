@@ -8,6 +8,7 @@
 //! Nothing of a source document's objects ever reaches an output: the writer takes only
 //! page sizes and pixels.
 
+pub mod document;
 pub mod encode;
 pub mod error;
 pub mod library;
@@ -16,6 +17,7 @@ pub mod source;
 pub mod verify;
 pub mod writer;
 
+pub use document::{Document, InputKind, OcrReason, OcrSummary, PageInfo};
 pub use error::PdfError;
 pub use source::SourceDocument;
 pub use verify::{verify_bytes, verify_file, VerifyError, VerifyExpectations, VerifyReport};

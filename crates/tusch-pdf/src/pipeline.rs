@@ -1,13 +1,15 @@
 //! The redaction of one document, as separate steps the CLI and the desktop app both call:
 //!
 //! ```text
-//! SourceDocument::open → extract_text → Analyzer::analyze → RedactionPlan::from_findings
+//! Document::open (PDF or images) → extract_document_text (own text layer, or OCR per page)
+//!   → Analyzer::analyze → RedactionPlan::from_findings
 //!   → (review) → apply_plan: render + burn + encode → write temp file → verify → rename
 //! ```
 //!
 //! pdfium calls are serialised by pdfium-render's global lock, so pages are rendered on a
 //! rayon pool: while one thread is inside pdfium, the others burn masks and compress the
-//! pages already rendered.
+//! pages already rendered. OCR runs the same way: each page is rendered (serialised) and
+//! then read by its own Tesseract process, so two cores read two pages at once.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -15,10 +17,13 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use tusch_core::{
-    Analyzer, DisplayRect, DocumentFindings, MaskState, OutputPolicy, PageText, RedactionPlan,
+    Analyzer, DisplayRect, DocumentFindings, MaskState, OcrPolicy, OutputPolicy, PageText,
+    RedactionPlan,
 };
+use tusch_ocr::{recognize_page, OcrEngine, Tesseract};
 
-use crate::encode::encode;
+use crate::document::{append_layer, orientation_degrees, Document, OcrReason, OcrSummary};
+use crate::encode::{encode, encode_jpeg, snap_to_blocks};
 use crate::error::PdfError;
 use crate::source::SourceDocument;
 use crate::verify::{verify_file, VerifyExpectations, VerifyReport};
@@ -28,6 +33,11 @@ use crate::writer::{ImagePdfWriter, OutputPage};
 pub trait Progress: Sync {
     /// One page of the current document has been rendered, masked and encoded.
     fn page_done(&self) {}
+    /// A document is open: it has `pages` pages, of which `ocr_pages` will be read with
+    /// OCR (about two seconds each, against a few milliseconds for a text page).
+    fn document_opened(&self, _pages: usize, _ocr_pages: usize) {}
+    /// One page has been read with OCR.
+    fn page_recognized(&self) {}
 }
 
 /// No progress reporting.
@@ -40,30 +50,118 @@ pub fn extract_text(doc: &SourceDocument) -> Result<Vec<PageText>, PdfError> {
     (0..doc.page_count()).map(|i| doc.page_text(i)).collect()
 }
 
+/// The text layer of every page of any input: the page's own text, OCR text, or both,
+/// as decided per page when the document was opened ([`Document::pages`]). OCR'd pages
+/// run in parallel, one engine process each. `engine` is used when given; otherwise
+/// Tesseract is started (only if some page needs OCR) with the document's OCR languages.
+pub fn extract_document_text(
+    doc: &mut Document,
+    engine: Option<&dyn OcrEngine>,
+    max_megapixels: u32,
+    progress: &dyn Progress,
+) -> Result<Vec<PageText>, PdfError> {
+    let ocr_pages = doc.pages().iter().filter(|p| p.reason.is_ocr()).count();
+    progress.document_opened(doc.page_count(), ocr_pages);
+    let owned;
+    let engine: Option<&dyn OcrEngine> = match engine {
+        Some(e) => Some(e),
+        None if ocr_pages > 0 => {
+            owned =
+                Tesseract::new(&doc.ocr_policy().languages).map_err(PdfError::OcrUnavailable)?;
+            Some(&owned)
+        }
+        None => None,
+    };
+    let describe = engine.map(|e| e.describe()).unwrap_or_default();
+    let doc_ref: &Document = doc;
+    let results: Vec<(PageText, Option<OcrSummary>)> = (0..doc_ref.page_count())
+        .into_par_iter()
+        .map(|i| {
+            let mut page = doc_ref.native_text(i)?;
+            let info = &doc_ref.pages()[i];
+            let Some(engine) = engine.filter(|_| info.reason.is_ocr()) else {
+                return Ok((page, None));
+            };
+            let dpi = doc_ref.ocr_dpi(i);
+            let image = doc_ref.render_gray(i, dpi, max_megapixels)?;
+            let ocr = recognize_page(engine, &image, dpi, &page.geometry).map_err(|source| {
+                PdfError::Ocr {
+                    page: i + 1,
+                    source,
+                }
+            })?;
+            drop(image);
+            if info.reason == OcrReason::ImageOverText || info.reason == OcrReason::Forced {
+                // Keep the page's own text and add what OCR read: a mask from either
+                // covers its ink (recall first); duplicates only overlap.
+                append_layer(&mut page.layer, &ocr.layer);
+            } else {
+                page.layer = ocr.layer;
+            }
+            progress.page_recognized();
+            let summary = OcrSummary {
+                dpi,
+                orientation_degrees: orientation_degrees(ocr.orientation),
+                words: ocr.words,
+                mean_confidence: (ocr.mean_confidence * 10.0).round() / 10.0,
+                engine: describe.clone(),
+            };
+            Ok((page, Some(summary)))
+        })
+        .collect::<Result<_, PdfError>>()?;
+    let mut pages = Vec::with_capacity(results.len());
+    for (i, (page, summary)) in results.into_iter().enumerate() {
+        if let Some(s) = summary {
+            doc.set_ocr_summary(i, s);
+        }
+        pages.push(page);
+    }
+    Ok(pages)
+}
+
 /// Runs the analyzer over the document's pages.
 pub fn analyze(pages: &[PageText], analyzer: &Analyzer) -> DocumentFindings {
     let texts: Vec<&str> = pages.iter().map(|p| p.layer.text()).collect();
     analyzer.analyze(&texts)
 }
 
+/// What [`plan_file`] returns: the open document, its text layers, the findings and the
+/// plan.
+pub type Planned = (Document, Vec<PageText>, DocumentFindings, RedactionPlan);
+
 /// Open, extract, analyze and plan: everything up to review. Masks are `state` (the batch
-/// CLI accepts all; the desktop app proposes).
+/// CLI accepts all; the desktop app proposes). Any input ([`Document::open`]: PDF, PNG,
+/// JPEG, TIFF); pages are read with OCR under the default `[ocr]` settings.
 pub fn plan_file(
     input: &Path,
     analyzer: &Analyzer,
     output: &OutputPolicy,
     state: MaskState,
-) -> Result<
-    (
-        SourceDocument,
-        Vec<PageText>,
-        DocumentFindings,
-        RedactionPlan,
-    ),
-    PdfError,
-> {
-    let doc = SourceDocument::open(input)?;
-    let pages = extract_text(&doc)?;
+) -> Result<Planned, PdfError> {
+    plan_document(
+        input,
+        analyzer,
+        output,
+        &OcrPolicy::default(),
+        None,
+        state,
+        &NoProgress,
+    )
+}
+
+/// [`plan_file`] with explicit OCR settings, an optional OCR engine (Tesseract when
+/// `None`) and progress reporting.
+pub fn plan_document(
+    input: &Path,
+    analyzer: &Analyzer,
+    output: &OutputPolicy,
+    ocr: &OcrPolicy,
+    engine: Option<&dyn OcrEngine>,
+    state: MaskState,
+    progress: &dyn Progress,
+) -> Result<Planned, PdfError> {
+    let mut doc = Document::open(input, ocr)?;
+    let pages = extract_document_text(&mut doc, engine, output.max_megapixels, progress)?;
     let findings = analyze(&pages, analyzer);
     let plan = RedactionPlan::from_findings(&pages, &findings, output.padding_pt, state);
     Ok((doc, pages, findings, plan))
@@ -99,8 +197,12 @@ pub fn expectations(plan: &RedactionPlan) -> VerifyExpectations {
 /// temporary file beside `out`, verifies it, and only then renames it to `out`. On any
 /// failure nothing is left at `out` (an existing file there is untouched) and the
 /// temporary file is removed.
+///
+/// Scanned pages ([`Document::scan_output_dpi`]) are written at the scan's own resolution
+/// as JPEG, with masks grown to whole 8×8 JPEG blocks before encoding; other pages at
+/// `policy.dpi` in `policy.encoding`.
 pub fn apply_plan(
-    doc: &SourceDocument,
+    doc: &Document,
     plan: &RedactionPlan,
     input: &Path,
     out: &Path,
@@ -113,17 +215,28 @@ pub fn apply_plan(
             detail: "planen stämmer inte med dokumentets sidantal",
         });
     }
-    let dpi = policy.dpi;
+    let quality = doc.ocr_policy().jpeg_quality;
     let pages: Vec<OutputPage> = plan
         .pages
         .par_iter()
         .map(|page| {
+            let scan_dpi = doc.scan_output_dpi(page.index);
+            let dpi = scan_dpi.unwrap_or(policy.dpi);
             let mut img = doc.render_gray(page.index, dpi, policy.max_megapixels)?;
             for r in page.pixel_rects(dpi as f32, img.width, img.height) {
+                let r = if scan_dpi.is_some() {
+                    snap_to_blocks(&r, img.width, img.height)
+                } else {
+                    r
+                };
                 img.burn(&r);
             }
             let (w, h) = page.geometry.display_size();
-            let image = encode(&img, policy.encoding);
+            let image = if scan_dpi.is_some() {
+                encode_jpeg(&img, quality)
+            } else {
+                encode(&img, policy.encoding)
+            };
             progress.page_done();
             Ok(OutputPage {
                 width_pt: w,

@@ -23,6 +23,7 @@ const FPDF_ERR_SECURITY: u32 = 5;
 const FPDF_ERR_FORMAT: u32 = 3;
 const FPDF_ANNOT: i32 = 0x01;
 const FPDF_BITMAP_BGRA: i32 = 4;
+const FPDF_PAGEOBJ_IMAGE: i32 = 3;
 
 /// Hard limits on what a page may ask of us, whatever the configuration says.
 const MAX_PAGES: usize = 100_000;
@@ -165,6 +166,19 @@ impl SourceDocument {
     /// The page's text, one box per character, in user space.
     pub fn page_text(&self, index: usize) -> Result<PageText, PdfError> {
         let page = self.page(index)?;
+        Self::text_of(&page, index)
+    }
+
+    /// The page's text and its images ([`Self::page_images`]), loading the page once.
+    pub fn page_text_and_images(
+        &self,
+        index: usize,
+    ) -> Result<(PageText, Vec<PageImage>), PdfError> {
+        let page = self.page(index)?;
+        Ok((Self::text_of(&page, index)?, Self::images_of(&page)))
+    }
+
+    fn text_of(page: &PageGuard, index: usize) -> Result<PageText, PdfError> {
         let geometry = page.geometry(index)?;
         let b = page.b;
         // SAFETY: valid page handle; the text page is closed by its guard.
@@ -211,6 +225,41 @@ impl SourceDocument {
             geometry,
             layer,
         })
+    }
+
+    /// The image objects drawn directly on the page: where they are (user space) and
+    /// their size in pixels. Used to recognise scanned pages and their resolution.
+    pub fn page_images(&self, index: usize) -> Result<Vec<PageImage>, PdfError> {
+        let page = self.page(index)?;
+        Ok(Self::images_of(&page))
+    }
+
+    fn images_of(page: &PageGuard) -> Vec<PageImage> {
+        let b = page.b;
+        // SAFETY: valid page handle.
+        let n = unsafe { b.FPDFPage_CountObjects(page.handle) }.max(0);
+        let mut out = Vec::new();
+        for i in 0..n {
+            // SAFETY: 0 <= i < n for a valid page; objects are owned by the page.
+            let obj = unsafe { b.FPDFPage_GetObject(page.handle, i) };
+            if obj.is_null() || unsafe { b.FPDFPageObj_GetType(obj) } != FPDF_PAGEOBJ_IMAGE {
+                continue;
+            }
+            let (mut l, mut bt, mut r, mut t) = (0f32, 0f32, 0f32, 0f32);
+            let (mut w, mut h) = (0u32, 0u32);
+            // SAFETY: valid image object, valid out-pointers.
+            let ok = unsafe { b.FPDFPageObj_GetBounds(obj, &mut l, &mut bt, &mut r, &mut t) } != 0
+                && unsafe { b.FPDFImageObj_GetImagePixelSize(obj, &mut w, &mut h) } != 0;
+            let bounds = Rect::new(l, bt, r, t);
+            if ok && !bounds.is_degenerate() && w > 0 && h > 0 {
+                out.push(PageImage {
+                    bounds,
+                    width_px: w,
+                    height_px: h,
+                });
+            }
+        }
+        out
     }
 
     /// Renders the page at `dpi` to 8-bit grey, at exactly the size
@@ -281,6 +330,24 @@ impl SourceDocument {
         // drops, after this slice is last used.
         let bytes = unsafe { std::slice::from_raw_parts(buf, stride * h as usize) };
         Ok(bgra_to_gray(bytes, w, h, stride))
+    }
+}
+
+/// An image drawn on a page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageImage {
+    /// Where it is drawn, in user space.
+    pub bounds: Rect,
+    pub width_px: u32,
+    pub height_px: u32,
+}
+
+impl PageImage {
+    /// Its resolution as drawn, in pixels per inch (independent of how it is turned).
+    pub fn dpi(&self) -> f32 {
+        let px = f64::from(self.width_px) * f64::from(self.height_px);
+        let inches = f64::from(self.bounds.width()) * f64::from(self.bounds.height()) / 5184.0;
+        (px / inches.max(1e-9)).sqrt() as f32
     }
 }
 

@@ -11,7 +11,11 @@
 //!    (`q`, `cm`, `Do`, `Q`);
 //! 5. pdfium, opening the file independently, extracts no text from any page;
 //! 6. when the masks are known: every mask rectangle, in the page image as decoded from the
-//!    file, is fully black.
+//!    file, is fully black — exactly black in lossless (Flate) images; in JPEG (DCT) images
+//!    of scanned pages no pixel lighter than [`JPEG_BLACK_TOLERANCE`], since the encoder's
+//!    rounding may leave a level or two (the writer aligns masks to JPEG blocks, so ink
+//!    beside a mask cannot ring into it). JPEG streams must be plain grey baseline or
+//!    progressive JPEGs without comment or application segments other than JFIF/Adobe.
 //!
 //! The same checks run as `tusch verify` on any PDF (without step 6 unless a report is given).
 
@@ -22,7 +26,11 @@ use std::path::Path;
 use lopdf::{Dictionary, Object, ObjectId};
 use tusch_core::DisplayRect;
 
-use crate::encode::decode;
+use crate::encode::{decode, decode_jpeg, jpeg_markers};
+
+/// The lightest level a masked pixel of a JPEG page image may decode to. A white (255) or
+/// grey mask fails; what JPEG rounding does to a black block (0–2) passes.
+pub const JPEG_BLACK_TOLERANCE: u8 = 24;
 use crate::source::SourceDocument;
 
 /// What the verifier should expect of a file besides the general rules.
@@ -269,6 +277,9 @@ fn page_structure(
                                     failures.push(format!("an image has /{}", lossy(k)));
                                 }
                             }
+                            if name_of(&s.dict, b"Filter") == Some(b"DCTDecode") {
+                                jpeg_structure(&s.content, failures);
+                            }
                         }
                         _ => failures.push("an XObject is not an image (form or other)".into()),
                     }
@@ -295,6 +306,24 @@ fn page_structure(
                 }
             }
             _ => failures.push("a page's content is not a stream".into()),
+        }
+    }
+}
+
+/// A JPEG image may hold only what pixels need: no comment (COM) and no application
+/// segments except JFIF (APP0) and Adobe's colour transform flag (APP14) — EXIF, XMP and
+/// ICC profiles can carry text such as names and places.
+fn jpeg_structure(data: &[u8], failures: &mut Vec<String>) {
+    match jpeg_markers(data) {
+        None => failures.push("an image's JPEG data is malformed".into()),
+        Some(markers) => {
+            for m in markers {
+                if m == 0xFE || (0xE1..=0xED).contains(&m) || m == 0xEF {
+                    failures.push(format!(
+                        "an image's JPEG data holds a metadata segment (0xFF{m:02X})"
+                    ));
+                }
+            }
         }
     }
 }
@@ -341,7 +370,8 @@ fn masks_black(
         .map(|(n, rects)| {
             let page_no = n + 1;
             let mut fails = Vec::new();
-            let Some((image, w_pt, h_pt)) = page_image(doc, pages.get(&(page_no as u32)).copied())
+            let Some((image, w_pt, h_pt, lossy)) =
+                page_image(doc, pages.get(&(page_no as u32)).copied())
             else {
                 fails.push(format!("page {page_no}: its image cannot be decoded"));
                 return (0, fails);
@@ -355,7 +385,8 @@ fn masks_black(
                 let x1 = ((r.right * sx).floor().max(0.0) as u32).min(image.width);
                 let y1 = ((r.bottom * sy).floor().max(0.0) as u32).min(image.height);
                 let px = tusch_core::PixelRect { x0, y0, x1, y1 };
-                if !image.is_black(&px, 0) {
+                let max_level = if lossy { JPEG_BLACK_TOLERANCE } else { 0 };
+                if !image.is_black(&px, max_level) {
                     fails.push(format!(
                         "page {page_no}: a mask at ({:.0}, {:.0}) pt is not fully black",
                         r.left, r.top
@@ -373,11 +404,12 @@ fn masks_black(
     checked
 }
 
-/// The one image of a page with the page's width and height in points.
+/// The one image of a page with the page's width and height in points, and whether it is
+/// lossy (JPEG).
 fn page_image(
     doc: &lopdf::Document,
     page: Option<ObjectId>,
-) -> Option<(tusch_core::GrayImage, f32, f32)> {
+) -> Option<(tusch_core::GrayImage, f32, f32, bool)> {
     let page = doc.get_dictionary(page?).ok()?;
     let mb = match page.get(b"MediaBox").ok()? {
         Object::Array(a) if a.len() == 4 => a
@@ -409,9 +441,14 @@ fn page_image(
     let width = u32::try_from(int(b"Width")?).ok()?;
     let height = u32::try_from(int(b"Height")?).ok()?;
     let bpc = u8::try_from(int(b"BitsPerComponent")?).ok()?;
-    if name_of(&s.dict, b"Filter") != Some(b"FlateDecode")
-        || name_of(&s.dict, b"ColorSpace") != Some(b"DeviceGray")
-    {
+    if name_of(&s.dict, b"ColorSpace") != Some(b"DeviceGray") {
+        return None;
+    }
+    if name_of(&s.dict, b"Filter") == Some(b"DCTDecode") {
+        let image = decode_jpeg(&s.content, width, height).ok()?;
+        return Some((image, w_pt, h_pt, true));
+    }
+    if name_of(&s.dict, b"Filter") != Some(b"FlateDecode") {
         return None;
     }
     let predictor = match s.dict.get(b"DecodeParms") {
@@ -421,7 +458,7 @@ fn page_image(
         _ => false,
     };
     let image = decode(&s.content, width, height, bpc, predictor).ok()?;
-    Some((image, w_pt, h_pt))
+    Some((image, w_pt, h_pt, false))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 
-use crate::encode::EncodedImage;
+use crate::encode::{EncodedImage, ImageFilter};
 
 /// One output page: its size in points (the displayed size of the source page) and image.
 #[derive(Debug, Clone)]
@@ -93,17 +93,27 @@ impl<W: Write> ImagePdfWriter<W> {
         )?;
         let img = &page.image;
         self.begin(im)?;
-        write!(
-            self.out,
-            "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray \
-             /BitsPerComponent {bpc} /Filter /FlateDecode /DecodeParms << /Predictor 15 \
-             /Colors 1 /BitsPerComponent {bpc} /Columns {} >> /Length {} >>\nstream\n",
-            img.width,
-            img.height,
-            img.width,
-            img.data.len(),
-            bpc = img.bits_per_component,
-        )?;
+        match img.filter {
+            ImageFilter::Flate => write!(
+                self.out,
+                "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray \
+                 /BitsPerComponent {bpc} /Filter /FlateDecode /DecodeParms << /Predictor 15 \
+                 /Colors 1 /BitsPerComponent {bpc} /Columns {} >> /Length {} >>\nstream\n",
+                img.width,
+                img.height,
+                img.width,
+                img.data.len(),
+                bpc = img.bits_per_component,
+            )?,
+            ImageFilter::Dct => write!(
+                self.out,
+                "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray \
+                 /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+                img.width,
+                img.height,
+                img.data.len(),
+            )?,
+        }
         self.out.write_all(&img.data)?;
         self.out.write_all(b"\nendstream\nendobj\n")?;
         self.written += 1;

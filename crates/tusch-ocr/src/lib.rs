@@ -1,0 +1,374 @@
+//! # tusch-ocr
+//!
+//! Scanned pages have no text layer, so nothing could be found in them. This crate turns a
+//! page image into the *same* [`TextLayer`] the PDF path produces — every character with
+//! its own box in user space, line breaks between lines, reading order kept — so every
+//! detector, the NER model and the every-occurrence propagation work unchanged and the
+//! masks land on the ink.
+//!
+//! The design follows the pipeline: an [`OcrEngine`] only recognises words with pixel
+//! boxes (one required method, so tests run the real layer building with a fake engine);
+//! [`recognize_page`] handles orientation (a page scanned on its side is turned upright
+//! before recognition and its boxes turned back); [`build_layer`] splits each word's box
+//! among its characters and maps pixels to PDF user space through the page's
+//! [`PageGeometry`] — the one mapping the rest of Tusch uses.
+//!
+//! [`Tesseract`] is the engine: it calls the `tesseract` command from Debian with
+//! `OMP_THREAD_LIMIT=1` (OpenMP inside one process made a page up to ten times slower on a
+//! busy machine; Tusch parallelises across pages instead), passes the image on stdin (no
+//! temporary file holds the page) and parses the TSV output.
+
+mod layer;
+mod tesseract;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use tusch_core::{GrayImage, PageGeometry, TextLayer};
+
+pub use layer::{build_layer, rotate_quarter, unrotate_box, user_rect_to_pixels};
+pub use tesseract::Tesseract;
+
+/// A word as the engine saw it, in pixels of the image it was given.
+#[derive(Clone, PartialEq)]
+pub struct OcrWord {
+    pub text: String,
+    pub bbox: PixelBox,
+    /// The engine's confidence, 0–100; negative when unknown.
+    pub confidence: f32,
+    /// Block, paragraph and line numbers: a change starts a new line in the text layer.
+    pub block: u32,
+    pub paragraph: u32,
+    pub line: u32,
+}
+
+impl fmt::Debug for OcrWord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Recognised words are document text: never print them.
+        f.debug_struct("OcrWord")
+            .field("chars", &self.text.chars().count())
+            .field("bbox", &self.bbox)
+            .field("confidence", &self.confidence)
+            .finish()
+    }
+}
+
+/// An axis-aligned box in pixels, origin top-left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PixelBox {
+    pub left: u32,
+    pub top: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A page turned by a multiple of 90°: how far the *content* is turned clockwise from
+/// upright. Turning the image counter-clockwise by the same amount makes it upright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Orientation {
+    #[default]
+    #[serde(rename = "0")]
+    Upright,
+    #[serde(rename = "90")]
+    Cw90,
+    #[serde(rename = "180")]
+    Cw180,
+    #[serde(rename = "270")]
+    Cw270,
+}
+
+impl Orientation {
+    pub fn degrees(self) -> u32 {
+        match self {
+            Orientation::Upright => 0,
+            Orientation::Cw90 => 90,
+            Orientation::Cw180 => 180,
+            Orientation::Cw270 => 270,
+        }
+    }
+
+    pub fn from_degrees(deg: u32) -> Self {
+        match deg % 360 {
+            90 => Orientation::Cw90,
+            180 => Orientation::Cw180,
+            270 => Orientation::Cw270,
+            _ => Orientation::Upright,
+        }
+    }
+}
+
+/// Why OCR failed. Messages tell the user what to do and never hold document text.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OcrError {
+    #[error(
+        "OCR-programmet Tesseract ({program}) hittades inte; installera det med \
+         `sudo apt-get install tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng` (eller kör \
+         `make setup`), eller stäng av OCR med [ocr] mode = \"never\""
+    )]
+    NotInstalled {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "Tesseract saknar språket {language}; installera paketet tesseract-ocr-{language} \
+         (sudo apt-get install tesseract-ocr-{language}) eller ändra [ocr] languages"
+    )]
+    LanguageMissing { language: String },
+    #[error("ogiltigt språk för OCR: {0:?} (till exempel \"swe+eng\")")]
+    BadLanguages(String),
+    #[error("Tesseract misslyckades (avslutningskod {code:?}): {detail}")]
+    Failed { code: Option<i32>, detail: String },
+    #[error("kunde inte köra Tesseract")]
+    Io(#[source] std::io::Error),
+}
+
+/// Recognises words in a page image. Implementations must be usable from several threads
+/// at once (each call is independent): pages are recognised in parallel.
+pub trait OcrEngine: Send + Sync {
+    /// The words of `image` (rendered at `dpi`) in reading order, boxes in its pixels.
+    /// Words the engine is unsure of are still returned: for redaction, a doubtful word is
+    /// better masked than missed.
+    fn recognize(&self, image: &GrayImage, dpi: u32) -> Result<Vec<OcrWord>, OcrError>;
+
+    /// How the page's content is turned, when the engine can tell. The default cannot,
+    /// and [`recognize_page`] then tries the other three turns itself.
+    fn orientation(&self, _image: &GrayImage, _dpi: u32) -> Result<Option<Orientation>, OcrError> {
+        Ok(None)
+    }
+
+    /// A short description for reports, e.g. "tesseract 5.3.0 swe+eng".
+    fn describe(&self) -> String;
+}
+
+/// What OCR made of one page.
+#[derive(Debug, Clone)]
+pub struct PageOcr {
+    /// The text layer in user space of the page.
+    pub layer: TextLayer,
+    /// How the content was turned on the page (0 when upright).
+    pub orientation: Orientation,
+    /// Number of words and their mean confidence (0–100).
+    pub words: usize,
+    pub mean_confidence: f32,
+}
+
+/// Below this, a page's recognition is doubtful enough to check its orientation: an
+/// upright page of text gives dozens of words at 80–95.
+const WEAK_WORDS: usize = 12;
+const WEAK_CONFIDENCE: f32 = 65.0;
+
+/// A recognition's quality: confident characters in horizontal words. Used to pick
+/// between orientations. Tesseract reads a page turned on its side surprisingly well, as
+/// vertical lines — but its word boxes then stand upright and cannot be split into
+/// character boxes along the line, so such a reading counts as worthless.
+fn quality(words: &[OcrWord]) -> f32 {
+    let sum: f32 = words
+        .iter()
+        .map(|w| {
+            w.confidence.max(0.0) * w.text.chars().filter(|c| c.is_alphanumeric()).count() as f32
+        })
+        .sum();
+    sum * (1.0 - vertical_share(words))
+}
+
+/// The share of words of three or more characters whose box is taller than wide.
+fn vertical_share(words: &[OcrWord]) -> f32 {
+    let long: Vec<&OcrWord> = words
+        .iter()
+        .filter(|w| w.text.chars().count() >= 3)
+        .collect();
+    if long.is_empty() {
+        return 0.0;
+    }
+    let vertical = long.iter().filter(|w| w.bbox.height > w.bbox.width).count();
+    vertical as f32 / long.len() as f32
+}
+
+fn is_weak(words: &[OcrWord]) -> bool {
+    if vertical_share(words) > 0.3 {
+        return true;
+    }
+    let real: Vec<&OcrWord> = words
+        .iter()
+        .filter(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+        .collect();
+    if real.len() < WEAK_WORDS {
+        return true;
+    }
+    let mean = real.iter().map(|w| w.confidence.max(0.0)).sum::<f32>() / real.len() as f32;
+    mean < WEAK_CONFIDENCE
+}
+
+/// Recognises a page image (the page as displayed, rendered at `dpi`) and builds its text
+/// layer in user space of the page described by `geometry`.
+///
+/// Orientation: most scans are upright, so the page is recognised as it is first; only
+/// when that result is weak is the orientation asked for (or, if the engine cannot tell,
+/// the other three turns tried) and the best result kept. A page scanned on its side thus
+/// costs two or three recognitions, an upright one costs one.
+pub fn recognize_page(
+    engine: &dyn OcrEngine,
+    image: &GrayImage,
+    dpi: u32,
+    geometry: &PageGeometry,
+) -> Result<PageOcr, OcrError> {
+    let mut best = (Orientation::Upright, engine.recognize(image, dpi)?);
+    if is_weak(&best.1) {
+        let candidates = match engine.orientation(image, dpi)? {
+            Some(Orientation::Upright) => Vec::new(),
+            Some(o) => vec![o],
+            None => vec![Orientation::Cw90, Orientation::Cw180, Orientation::Cw270],
+        };
+        for o in candidates {
+            let upright = rotate_quarter(image, o);
+            let words = engine.recognize(&upright, dpi)?;
+            if quality(&words) > quality(&best.1) {
+                best = (o, words);
+            }
+        }
+    }
+    let (orientation, words) = best;
+    let layer = build_layer(
+        &words,
+        orientation,
+        image.width,
+        image.height,
+        dpi,
+        geometry,
+    );
+    let scored: Vec<f32> = words
+        .iter()
+        .filter(|w| w.confidence >= 0.0)
+        .map(|w| w.confidence)
+        .collect();
+    Ok(PageOcr {
+        layer,
+        orientation,
+        words: words.len(),
+        mean_confidence: if scored.is_empty() {
+            0.0
+        } else {
+            scored.iter().sum::<f32>() / scored.len() as f32
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use tusch_core::{Rect, Rotation};
+
+    /// Reads a page "correctly" only when it is shown upright (portrait, as the page was
+    /// made); shown on its side it reads the lines as vertical words, like Tesseract does.
+    struct Fake {
+        osd: Option<Orientation>,
+    }
+
+    impl OcrEngine for Fake {
+        fn recognize(&self, image: &GrayImage, _dpi: u32) -> Result<Vec<OcrWord>, OcrError> {
+            let upright = image.height > image.width;
+            let words = (0..20)
+                .map(|i| OcrWord {
+                    text: format!("ord{i}"),
+                    bbox: if upright {
+                        PixelBox {
+                            left: 10 + 50 * (i % 4),
+                            top: 10 + 20 * (i / 4),
+                            width: 40,
+                            height: 12,
+                        }
+                    } else {
+                        PixelBox {
+                            left: 10 + 20 * (i / 4),
+                            top: 10 + 50 * (i % 4),
+                            width: 12,
+                            height: 40,
+                        }
+                    },
+                    confidence: 90.0,
+                    block: 1,
+                    paragraph: 1,
+                    line: i / 4,
+                })
+                .collect();
+            Ok(words)
+        }
+        fn orientation(&self, _: &GrayImage, _: u32) -> Result<Option<Orientation>, OcrError> {
+            Ok(self.osd)
+        }
+        fn describe(&self) -> String {
+            "fake".into()
+        }
+    }
+
+    fn landscape_page() -> (GrayImage, PageGeometry) {
+        (
+            GrayImage::white(300, 200),
+            PageGeometry {
+                crop: Rect::new(0.0, 0.0, 300.0, 200.0),
+                rotation: Rotation::R0,
+            },
+        )
+    }
+
+    #[test]
+    fn page_on_its_side_is_turned_upright_by_osd() {
+        let (img, g) = landscape_page();
+        let r = recognize_page(
+            &Fake {
+                osd: Some(Orientation::Cw90),
+            },
+            &img,
+            72,
+            &g,
+        )
+        .unwrap();
+        assert_eq!(r.orientation, Orientation::Cw90);
+        assert!(r.layer.text().starts_with("ord0 ord1 ord2 ord3\r\nord4"));
+        // Boxes come back onto the landscape page: inside it, and standing upright
+        // (the text runs down the page).
+        for c in r.layer.chars().iter().filter_map(|c| c.rect) {
+            assert!(
+                c.x0 >= -5.0 && c.x1 <= 305.0 && c.y0 >= -5.0 && c.y1 <= 205.0,
+                "{c:?}"
+            );
+        }
+        let rects = r.layer.rects_for(&(0..4));
+        let word = rects.iter().skip(1).fold(rects[0], |a, b| a.union(b));
+        assert!(word.height() > 2.0 * word.width(), "{word:?}");
+    }
+
+    #[test]
+    fn without_osd_every_turn_is_tried() {
+        let (img, g) = landscape_page();
+        let r = recognize_page(&Fake { osd: None }, &img, 72, &g).unwrap();
+        assert!(matches!(
+            r.orientation,
+            Orientation::Cw90 | Orientation::Cw270
+        ));
+        assert_eq!(r.words, 20);
+    }
+
+    #[test]
+    fn upright_page_costs_one_recognition() {
+        let img = GrayImage::white(200, 300);
+        let g = PageGeometry {
+            crop: Rect::new(0.0, 0.0, 200.0, 300.0),
+            rotation: Rotation::R0,
+        };
+        // OSD would say 180, but an upright reading is strong, so it is never asked.
+        let r = recognize_page(
+            &Fake {
+                osd: Some(Orientation::Cw180),
+            },
+            &img,
+            72,
+            &g,
+        )
+        .unwrap();
+        assert_eq!(r.orientation, Orientation::Upright);
+    }
+}
