@@ -43,8 +43,8 @@ pub struct App {
 
 impl App {
     pub fn lock(&self) -> MutexGuard<'_, Session> {
-        // A command that panicked cannot leave a half-applied change (see Review::change);
-        // carry on with the state as it is rather than refuse all further work.
+        // A command panicked while holding the lock. Carry on with the state as it is (the
+        // registrar sees it in the view) rather than refuse every further command.
         self.session.lock().unwrap_or_else(|p| p.into_inner())
     }
 

@@ -160,8 +160,12 @@ async function main() {
     if (process.env.TUSCH_SCREENSHOT) {
       await exec("document.querySelector('[data-testid=finding].selected')?.scrollIntoView({block:'center'})");
       await sleep(500);
-      const png = await wd("GET", s("/screenshot"));
-      writeFileSync(process.env.TUSCH_SCREENSHOT, Buffer.from(png, "base64"));
+      // The X server's picture: WebKit's own WebDriver screenshot leaves page images out.
+      const shot = spawnSync("import", ["-window", "root", process.env.TUSCH_SCREENSHOT]);
+      if (shot.status !== 0) {
+        const png = await wd("GET", s("/screenshot"));
+        writeFileSync(process.env.TUSCH_SCREENSHOT, Buffer.from(png, "base64"));
+      }
       console.log(`     screenshot saved to ${process.env.TUSCH_SCREENSHOT}`);
     }
 

@@ -50,7 +50,8 @@ export type Action =
   | "zoom-fit"
   | "next-document"
   | "prev-document"
-  | "find-text";
+  | "find-text"
+  | "provision";
 
 export interface KeyLike {
   key: string;
@@ -98,6 +99,8 @@ export function keyAction(e: KeyLike): Action | null {
       return "occurrences-all";
     case "H":
       return "mask-page";
+    case "p":
+      return "provision";
     case "?":
       return "help";
     case "Escape":
@@ -130,7 +133,9 @@ export const SHORTCUTS: [string, string][] = [
   ["Shift+O", "Maskera alla förekomster i alla öppna dokument"],
   ["Ctrl+F", "Maskera en text överallt i dokumentet"],
   ["Shift+H", "Maskera hela sidan"],
+  ["p", "Välj sekretessbestämmelse för markerad maskering"],
   ["Dra på sidan", "Rita en egen maskering"],
+  ["Dra i hörnen", "Justera markerad maskering"],
   ["Ctrl+Z / Ctrl+Shift+Z", "Ångra / gör om"],
   ["Ctrl+E", "Exportera maskerad PDF"],
   ["+ / − / 0", "Zooma in / ut / anpassa till bredd"],

@@ -165,7 +165,11 @@ function renderMasks(d: DocumentView) {
           return `<div class="mask ${m.state} cat-${m.category} ${m.id === selected ? "selected" : ""}"
             data-testid="mask" data-mask="${m.id}" data-part="${i}" data-state="${m.state}" data-category="${m.category}"
             title="${esc(m.category_label)} – ${STATE_LABEL[m.state]}"
-            style="left:${b.left};top:${b.top};width:${b.width};height:${b.height}"></div>`;
+            style="left:${b.left};top:${b.top};width:${b.width};height:${b.height}">${
+              m.id === selected && m.rects.length === 1
+                ? `<span class="handle nw" data-handle="nw"></span><span class="handle se" data-handle="se"></span>`
+                : ""
+            }</div>`;
         }),
       )
       .join("");
@@ -375,6 +379,8 @@ async function perform(a: Action) {
       return exportDoc(null);
     case "find-text":
       return findText();
+    case "provision":
+      return void document.querySelector<HTMLSelectElement>("#findings .selected select")?.focus();
   }
 }
 
@@ -440,8 +446,9 @@ document.addEventListener("change", (e) => {
   }
 });
 
-// Click a box to select it; drag on the page to draw a new one.
-let drag: { page: HTMLElement; start: { x: number; y: number }; ghost: HTMLElement } | null = null;
+// Click a box to select it; drag on the page to draw a new one; drag a selected box's
+// corner handle to adjust it (the opposite corner stays).
+let drag: { page: HTMLElement; start: { x: number; y: number }; ghost: HTMLElement; resize?: number } | null = null;
 function frac(page: HTMLElement, e: MouseEvent) {
   const r = page.getBoundingClientRect();
   return { x: (e.clientX - r.left) / r.width, y: (e.clientY - r.top) / r.height };
@@ -449,6 +456,23 @@ function frac(page: HTMLElement, e: MouseEvent) {
 $("pages").addEventListener("mousedown", (e) => {
   const t = e.target as HTMLElement;
   const mask = t.closest<HTMLElement>("[data-mask]");
+  const handle = t.dataset.handle;
+  const d0 = doc();
+  if (mask && handle && d0) {
+    e.preventDefault();
+    const m = d0.masks.find((x) => x.id === Number(mask.dataset.mask));
+    const page = mask.closest<HTMLElement>(".page");
+    if (!m || !page) return;
+    const p = d0.pages[m.page];
+    const r = m.rects[0];
+    // The fixed corner is the one opposite the handle.
+    const fixed = handle === "nw" ? { x: r.right / p.width_pt, y: r.bottom / p.height_pt } : { x: r.left / p.width_pt, y: r.top / p.height_pt };
+    const ghost = document.createElement("div");
+    ghost.className = "ghost-box";
+    page.appendChild(ghost);
+    drag = { page, start: fixed, ghost, resize: m.id };
+    return;
+  }
   if (mask) return select(Number(mask.dataset.mask), false);
   const page = t.closest<HTMLElement>(".page");
   if (!page || e.button !== 0 || doc()?.status.kind !== "ready") return;
@@ -471,7 +495,7 @@ document.addEventListener("mousemove", (e) => {
 });
 document.addEventListener("mouseup", (e) => {
   if (!drag) return;
-  const { page, start, ghost } = drag;
+  const { page, start, ghost, resize } = drag;
   drag = null;
   ghost.remove();
   const d = doc();
@@ -479,6 +503,7 @@ document.addEventListener("mouseup", (e) => {
   const index = Number(page.dataset.pageIndex);
   const rect = dragRect(start, frac(page, e), d.pages[index]);
   if (rect.right - rect.left < 3 || rect.bottom - rect.top < 3) return;
+  if (resize !== undefined) return void run(() => api.resizeMask(d.id, resize, rect));
   void run(() => api.addBox(d.id, index, rect, "other"));
 });
 
