@@ -131,7 +131,7 @@ pub fn add_box(
     rect: DisplayRect,
     category: Category,
 ) -> Result<DocumentView> {
-    app.change(id, |s| s.add_box(id, page, rect, category).map(drop))
+    app.change(id, |s| s.add_box(id, page, rect, category).map(|_| ()))
 }
 
 pub fn resize(app: &App, id: u32, mask: u64, rect: DisplayRect) -> Result<DocumentView> {
@@ -143,7 +143,7 @@ pub fn remove(app: &App, id: u32, mask: u64) -> Result<DocumentView> {
 }
 
 pub fn mask_page(app: &App, id: u32, page: usize) -> Result<DocumentView> {
-    app.change(id, |s| s.mask_page(id, page).map(drop))
+    app.change(id, |s| s.mask_page(id, page).map(|_| ()))
 }
 
 /// How many occurrences were masked, and every document's new view (several may change).
@@ -169,11 +169,11 @@ pub fn mask_occurrences(
 }
 
 pub fn undo(app: &App, id: u32) -> Result<DocumentView> {
-    app.change(id, |s| s.undo(id).map(drop))
+    app.change(id, |s| s.undo(id).map(|_| ()))
 }
 
 pub fn redo(app: &App, id: u32) -> Result<DocumentView> {
-    app.change(id, |s| s.redo(id).map(drop))
+    app.change(id, |s| s.redo(id).map(|_| ()))
 }
 
 pub fn documents(app: &App) -> Vec<DocumentView> {

@@ -42,10 +42,11 @@ fn open_and_analyse(app: &tauri::AppHandle, state: &App, paths: &[PathBuf]) -> O
             let progress = |done| {
                 let _ = app.emit("analysis-progress", AnalysisProgress { id, done, total });
             };
-            match handlers::analyse(&state, id, &progress) {
-                Ok(view) => drop(app.emit("document", view)),
-                Err(e) => drop(app.emit("app-error", e)),
-            }
+            // An emit fails only when the window is gone; nobody is left to tell.
+            let _ = match handlers::analyse(&state, id, &progress) {
+                Ok(view) => app.emit("document", view),
+                Err(e) => app.emit("app-error", e),
+            };
         });
     }
     opened

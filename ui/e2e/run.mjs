@@ -128,7 +128,8 @@ async function main() {
     await waitFor("the first page image", () =>
       exec("const i = document.querySelector('[data-testid=page] img'); return !!(i && i.complete && i.naturalWidth > 0);"),
     );
-    console.log(`     first page image loaded ${Date.now() - t0} ms after the session started`);
+    const tm = await waitFor("timings", () => exec("const t = window.tuschTimings; return t && t.firstPage ? t.firstPage - t.openStart : null;"));
+    console.log(`     first page image shown ${Math.round(tm)} ms after the app asked to open the file (${Date.now() - t0} ms after the session started)`);
 
     const findings = await waitFor("suggestions", async () => {
       const f = await findAll('[data-testid="finding"]');
@@ -158,8 +159,11 @@ async function main() {
     check(true, `rejected one suggestion (${victim.cat})`);
 
     if (process.env.TUSCH_SCREENSHOT) {
-      await exec("document.querySelector('[data-testid=finding].selected')?.scrollIntoView({block:'center'})");
-      await sleep(500);
+      // Select a suggestion further down, so the picture shows its details; give Xvfb's
+      // software rendering time to paint.
+      const rowsNow = await findAll('[data-testid="finding"]');
+      await click(rowsNow[Math.min(5, rowsNow.length - 1)]);
+      await sleep(3000);
       // The X server's picture: WebKit's own WebDriver screenshot leaves page images out.
       const shot = spawnSync("import", ["-window", "root", process.env.TUSCH_SCREENSHOT]);
       if (shot.status !== 0) {

@@ -507,8 +507,20 @@ document.addEventListener("mouseup", (e) => {
   void run(() => api.addBox(d.id, index, rect, "other"));
 });
 
+/** When opening started and the first page image arrived (read by the E2E test). */
+const timings: { openStart?: number; firstPage?: number } = {};
+(window as unknown as { tuschTimings: typeof timings }).tuschTimings = timings;
+$("pages").addEventListener(
+  "load",
+  () => {
+    if (timings.firstPage === undefined && timings.openStart !== undefined) timings.firstPage = performance.now();
+  },
+  true,
+);
+
 async function openPaths(paths: string[]) {
   if (paths.length === 0) return;
+  timings.openStart ??= performance.now();
   try {
     const r = await api.openPaths(paths);
     r.documents.forEach(put);
