@@ -66,6 +66,12 @@ const click = (el) => wd("POST", s(`/element/${el}/click`), {});
 const text = (el) => wd("GET", s(`/element/${el}/text`));
 const attr = (el, name) => wd("GET", s(`/element/${el}/attribute/${name}`));
 const exec = (script, args = []) => wd("POST", s("/execute/sync"), { script, args });
+/** Presses one key (a WebDriver key value, e.g. "r" or "\uE015" for arrow down). */
+const press = (key) =>
+  wd("POST", s("/actions"), {
+    actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: key }, { type: "keyUp", value: key }] }],
+  });
+const selectedId = () => exec("const e = document.querySelector('[data-testid=finding].selected'); return e ? Number(e.dataset.finding) : null;");
 
 async function waitFor(what, f, timeoutMs = 60000) {
   const t0 = Date.now();
@@ -152,11 +158,22 @@ async function main() {
     const victim = unique.find((r) => /\d{6}/.test(norm(r.text))) ?? unique[0];
     if (!victim) throw new Error("no suggestion with a unique text to reject");
 
-    const row = (await findAll(`[data-finding="${victim.id}"]`))[0];
-    await click(row);
-    await click((await findAll(`[data-finding="${victim.id}"] [data-act="reject"]`))[0]);
+    // Keyboard: j/k move the selection; r rejects the selected suggestion.
+    await click((await findAll(`[data-finding="${victim.id}"] .text`))[0]);
+    await waitFor("the selection", async () => (await selectedId()) === victim.id);
+    const order = await exec("return [...document.querySelectorAll('[data-testid=finding]')].map(li => Number(li.dataset.finding));");
+    const [away, back] = order[order.length - 1] === victim.id ? ["k", "j"] : ["j", "k"];
+    await press(away);
+    const moved = await waitFor(`${away} to move`, async () => {
+      const id = await selectedId();
+      return id !== null && id !== victim.id ? id : null;
+    }, 5000);
+    await press(back);
+    await waitFor(`${back} to move back`, async () => (await selectedId()) === victim.id, 5000);
+    check(moved !== victim.id, "j and k move between suggestions");
+    await press("r");
     await waitFor("the rejection", async () => (await findAll(`[data-testid="mask"][data-mask="${victim.id}"][data-state="rejected"]`)).length > 0);
-    check(true, `rejected one suggestion (${victim.cat})`);
+    check(true, `rejected one suggestion with r (${victim.cat})`);
 
     if (process.env.TUSCH_SCREENSHOT) {
       // Select a suggestion further down, so the picture shows its details; give Xvfb's
