@@ -28,6 +28,10 @@ let catalogue: Catalogue = { provisions: [], defaults: {} };
 let busy = false;
 let exportMessage: { ok: boolean; text: string } | null = null;
 
+/** When opening started and the first page image arrived (read by the E2E test). */
+const timings: { openStart?: number; firstPage?: number; lastRender?: number } = {};
+(window as unknown as { tuschTimings: typeof timings }).tuschTimings = timings;
+
 const app = document.getElementById("app") as HTMLElement;
 app.innerHTML = `
   <header class="bar">
@@ -105,6 +109,12 @@ async function run(f: () => Promise<DocumentView | void>) {
 let builtFor: number | null = null;
 
 function render() {
+  const t0 = performance.now();
+  renderAll();
+  timings.lastRender = performance.now() - t0;
+}
+
+function renderAll() {
   renderDocList();
   const d = doc();
   $("empty").hidden = !!d;
@@ -113,6 +123,7 @@ function render() {
     $("thumbs").innerHTML = "";
     $("panel").innerHTML = "";
     builtFor = null;
+    drawnFindingsFor = null;
     return;
   }
   if (builtFor !== d.id) buildPages(d);
@@ -133,6 +144,8 @@ function renderDocList() {
 /** Page frames with the right aspect ratio at once; images load as they scroll into view. */
 function buildPages(d: DocumentView) {
   builtFor = d.id;
+  drawnMasksFor = null;
+  drawnFindingsFor = null;
   $("pages").innerHTML = d.pages
     .map(
       (p) => `<div class="page" data-testid="page" data-page-index="${p.index}"
@@ -151,18 +164,12 @@ function buildPages(d: DocumentView) {
     .join("");
 }
 
-function renderMasks(d: DocumentView) {
-  const byPage = new Map<number, MaskView[]>();
-  for (const m of d.masks) byPage.set(m.page, [...(byPage.get(m.page) ?? []), m]);
-  document.querySelectorAll<HTMLElement>("#pages .page").forEach((el) => {
-    const index = Number(el.dataset.pageIndex);
-    const page = d.pages[index];
-    const masks = byPage.get(index) ?? [];
-    (el.querySelector(".masks") as HTMLElement).innerHTML = masks
-      .flatMap((m) =>
-        m.rects.map((r, i) => {
-          const b = percentBox(r, page);
-          return `<div class="mask ${m.state} cat-${m.category} ${m.id === selected ? "selected" : ""}"
+function maskHtml(m: MaskView, d: DocumentView): string {
+  const page = d.pages[m.page];
+  return m.rects
+    .map((r, i) => {
+      const b = percentBox(r, page);
+      return `<div class="mask ${m.state} cat-${m.category} ${m.id === selected ? "selected" : ""}"
             data-testid="mask" data-mask="${m.id}" data-part="${i}" data-state="${m.state}" data-category="${m.category}"
             title="${esc(m.category_label)} – ${STATE_LABEL[m.state]}"
             style="left:${b.left};top:${b.top};width:${b.width};height:${b.height}">${
@@ -170,10 +177,40 @@ function renderMasks(d: DocumentView) {
                 ? `<span class="handle nw" data-handle="nw"></span><span class="handle se" data-handle="se"></span>`
                 : ""
             }</div>`;
-        }),
-      )
-      .join("");
-  });
+    })
+    .join("");
+}
+
+/** What a mask's drawing depends on: when unchanged, its elements are left alone. */
+const maskKey = (m: MaskView) => `${m.state}|${m.id === selected}|${m.page}|${JSON.stringify(m.rects)}`;
+let drawnMasks = new Map<number, string>();
+let drawnMasksFor: string | null = null;
+
+/**
+ * Draws the boxes. Only masks whose state, selection or rectangles changed are redrawn, so a
+ * decision in a document with thousands of suggestions stays instant.
+ */
+function renderMasks(d: DocumentView) {
+  const pages = [...document.querySelectorAll<HTMLElement>("#pages .page")];
+  const ids = d.masks.map((m) => m.id).join(",");
+  const structure = `${d.id}/${ids}`;
+  if (drawnMasksFor !== structure) {
+    const byPage = new Map<number, string[]>();
+    for (const m of d.masks) byPage.set(m.page, [...(byPage.get(m.page) ?? []), maskHtml(m, d)]);
+    pages.forEach((el) => {
+      (el.querySelector(".masks") as HTMLElement).innerHTML = (byPage.get(Number(el.dataset.pageIndex)) ?? []).join("");
+    });
+    drawnMasks = new Map(d.masks.map((m) => [m.id, maskKey(m)]));
+    drawnMasksFor = structure;
+    return;
+  }
+  for (const m of d.masks) {
+    const key = maskKey(m);
+    if (drawnMasks.get(m.id) === key) continue;
+    drawnMasks.set(m.id, key);
+    document.querySelectorAll(`#pages [data-mask="${m.id}"]`).forEach((el) => el.remove());
+    pages[m.page]?.querySelector(".masks")?.insertAdjacentHTML("beforeend", maskHtml(m, d));
+  }
 }
 
 function provisionOptions(m: MaskView): string {
@@ -184,6 +221,57 @@ function provisionOptions(m: MaskView): string {
     )
     .join("");
   return `<select class="provision" data-provision="${m.id}" aria-label="Sekretessbestämmelse">${opts}</select>`;
+}
+
+function summaryEl(): HTMLElement {
+  if (!document.getElementById("summary")) {
+    $("panel").innerHTML = `<div class="summary" id="summary"></div><ol class="findings" id="findings"></ol>`;
+  }
+  return $("summary");
+}
+
+function findingHtml(m: MaskView): string {
+  return `<li data-testid="finding" data-finding="${m.id}" data-state="${m.state}"
+            class="finding ${m.state} ${m.id === selected ? "selected" : ""}">
+          <div class="row1"><span class="cat cat-${m.category}">${esc(m.category_label)}</span>
+            <span class="pg">s. ${m.page + 1}</span><span class="st ${m.state}">${STATE_LABEL[m.state]}</span></div>
+          <div class="text">${m.text ? esc(m.text) : m.origin === "page" ? "Hela sidan" : "Egen ruta"}</div>
+          <div class="why">${esc(m.detector)} · ${esc(m.rule)} · ${Math.round(m.score * 100)} %${m.validation ? ` · ${esc(m.validation)}` : ""}${m.context ? " · sammanhang" : ""}</div>
+          ${
+            m.id === selected
+              ? `<div class="detail">${provisionOptions(m)}
+              <div class="row2">
+                <button data-act="accept">Godkänn (a)</button><button data-act="reject">Avvisa (r)</button>
+                ${m.text ? `<button data-act="occ">Alla förekomster (o)</button>` : ""}
+                ${m.origin !== "detected" ? `<button data-act="remove">Ta bort</button>` : ""}
+              </div></div>`
+              : ""
+          }
+        </li>`;
+}
+
+const findingKey = (m: MaskView) => `${m.state}|${m.provision}|${m.id === selected}`;
+let drawnFindings = new Map<number, string>();
+let drawnFindingsFor: string | null = null;
+
+/** The side panel's list; as with the boxes, only changed rows are redrawn. */
+function renderFindings(d: DocumentView, list: MaskView[]) {
+  const structure = `${d.id}/${list.map((m) => m.id).join(",")}`;
+  const ol = $("findings");
+  if (drawnFindingsFor !== structure) {
+    ol.innerHTML = list.map(findingHtml).join("");
+    drawnFindings = new Map(list.map((m) => [m.id, findingKey(m)]));
+    drawnFindingsFor = structure;
+  } else {
+    for (const m of list) {
+      const key = findingKey(m);
+      if (drawnFindings.get(m.id) === key) continue;
+      drawnFindings.set(m.id, key);
+      const li = ol.querySelector(`[data-finding="${m.id}"]`);
+      if (li) li.outerHTML = findingHtml(m);
+    }
+  }
+  ol.querySelector(".selected")?.scrollIntoView({ block: "nearest" });
 }
 
 function renderPanel(d: DocumentView) {
@@ -202,8 +290,7 @@ function renderPanel(d: DocumentView) {
     : d.last_export
       ? { ok: true, text: exportStatus(d.last_export) }
       : null;
-  $("panel").innerHTML = `
-    <div class="summary">
+  summaryEl().innerHTML = `
       <h2>${esc(d.name)}</h2>
       ${status}
       ${d.note ? `<p class="note">${esc(d.note)}</p>` : ""}
@@ -225,33 +312,8 @@ function renderPanel(d: DocumentView) {
         <button id="save-as" title="Exportera till en annan fil">Spara som…</button>
       </div>
       <div data-testid="export-status" id="export-status" class="export-status ${exp ? (exp.ok ? "ok" : "fail") : ""}"
-        role="status">${exp ? esc(exp.text) : ""}</div>
-    </div>
-    <ol class="findings" id="findings">
-      ${list
-        .map(
-          (m) => `<li data-testid="finding" data-finding="${m.id}" data-state="${m.state}"
-            class="finding ${m.state} ${m.id === selected ? "selected" : ""}">
-          <div class="row1"><span class="cat cat-${m.category}">${esc(m.category_label)}</span>
-            <span class="pg">s. ${m.page + 1}</span><span class="st ${m.state}">${STATE_LABEL[m.state]}</span></div>
-          <div class="text">${m.text ? esc(m.text) : m.origin === "page" ? "Hela sidan" : "Egen ruta"}</div>
-          <div class="why">${esc(m.detector)} · ${esc(m.rule)} · ${Math.round(m.score * 100)} %${m.validation ? ` · ${esc(m.validation)}` : ""}${m.context ? " · sammanhang" : ""}</div>
-          ${
-            m.id === selected
-              ? `<div class="detail">${provisionOptions(m)}
-              <div class="row2">
-                <button data-act="accept">Godkänn (a)</button><button data-act="reject">Avvisa (r)</button>
-                ${m.text ? `<button data-act="occ">Alla förekomster (o)</button>` : ""}
-                ${m.origin !== "detected" ? `<button data-act="remove">Ta bort</button>` : ""}
-              </div></div>`
-              : ""
-          }
-        </li>`,
-        )
-        .join("")}
-    </ol>`;
-  const sel = document.querySelector("#findings .selected");
-  sel?.scrollIntoView({ block: "nearest" });
+        role="status">${exp ? esc(exp.text) : ""}</div>`;
+  renderFindings(d, list);
 }
 
 function select(id: number | null, scroll = true) {
@@ -507,9 +569,7 @@ document.addEventListener("mouseup", (e) => {
   void run(() => api.addBox(d.id, index, rect, "other"));
 });
 
-/** When opening started and the first page image arrived (read by the E2E test). */
-const timings: { openStart?: number; firstPage?: number } = {};
-(window as unknown as { tuschTimings: typeof timings }).tuschTimings = timings;
+
 $("pages").addEventListener(
   "load",
   () => {
