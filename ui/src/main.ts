@@ -244,6 +244,9 @@ function findingHtml(m: MaskView): string {
                 <button data-act="accept">Godkänn (a)</button><button data-act="reject">Avvisa (r)</button>
                 ${m.text ? `<button data-act="occ">Alla förekomster (o)</button>` : ""}
                 ${m.origin !== "detected" ? `<button data-act="remove">Ta bort</button>` : ""}
+                <button data-act="cat-accept" title="c">Godkänn återstående: ${esc(m.category_label)}</button>
+                <button data-act="cat-reject" title="Shift+C">Avvisa återstående: ${esc(m.category_label)}</button>
+                <button data-act="page" title="Shift+H">Maskera hela sidan</button>
               </div></div>`
               : ""
           }
@@ -478,6 +481,9 @@ document.addEventListener("click", (e) => {
     if (act === "accept") return void decide("accepted");
     if (act === "reject") return void decide("rejected");
     if (act === "occ") return void occurrences(false);
+    if (act === "cat-accept") return void perform("accept-category");
+    if (act === "cat-reject") return void perform("reject-category");
+    if (act === "page") return void perform("mask-page");
     if (act === "remove" && d && selected !== null) {
       const id = selected;
       return void run(() => api.removeMask(d.id, id));
