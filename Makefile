@@ -3,7 +3,11 @@ SHELL := /bin/bash
 CARGO ?= cargo
 TUSCH := target/release/tusch
 
-.PHONY: setup build run test lint bench fixtures model clean
+.PHONY: setup build run test lint bench fixtures model clean desktop gui ui e2e
+DESKTOP := target/release/tusch-desktop
+# The desktop shell serves the embedded ui/dist (not a dev server) with this feature; the
+# tests build with it too, so `make test` and `make desktop` share one build of Tauri.
+DESKTOP_FEATURES := --features tusch-desktop/custom-protocol
 
 ## setup: Debian packages and the native libraries (pdfium, ONNX Runtime) from PyPI wheels
 setup:
@@ -19,15 +23,37 @@ run: build
 	$(TUSCH) batch fixtures/documents -o out
 	@echo "Maskerade PDF:er och rapporter finns i out/ (kontrollera med: $(TUSCH) verify out/<fil>.pdf)"
 
-## test: every test (unit, integration with pdfium and Tesseract, gold fixtures)
-test: setup
-	$(CARGO) test --workspace --release
+## test: every test (unit, integration with pdfium and Tesseract, gold fixtures, the
+## desktop app's front end, and the end-to-end test of the real app under Xvfb)
+test: setup ui
+	$(CARGO) test --workspace --release $(DESKTOP_FEATURES)
 	python3 fixtures/check_gold.py
+	cd ui && npm run --silent test
+	$(MAKE) --no-print-directory e2e
+
+## ui: the desktop app's front end (npm install, type check, Vite build into ui/dist, which
+## the Tauri crate embeds at compile time — so cargo needs it even for tests and clippy)
+ui:
+	cd ui && npm install --no-audit --no-fund --loglevel=error && npm run --silent build
+
+## desktop: build the desktop review app (target/release/tusch-desktop)
+desktop: setup ui
+	$(CARGO) build --release -p tusch-desktop $(DESKTOP_FEATURES)
+
+## gui: build and start the desktop app (FILES="a.pdf b.pdf" opens documents)
+gui: desktop
+	$(DESKTOP) $(FILES)
+
+## e2e: drive the real app under Xvfb through tauri-driver and WebKitWebDriver
+e2e: setup
+	$(CARGO) build --release -p tusch-cli -p tusch-desktop $(DESKTOP_FEATURES)
+	xvfb-run -a -s "-screen 0 1366x768x24" node ui/e2e/run.mjs
 
 ## lint: formatting and clippy, as CI checks them
-lint:
+lint: ui
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --release -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --release $(DESKTOP_FEATURES) -- -D warnings
+	cd ui && npm run --silent typecheck
 
 ## bench: end-to-end pages per second against pdftoppm on a 60-page document; NER tokens/s and
 ## load time; scanned pages per second with OCR
@@ -49,4 +75,4 @@ model:
 	$(NER_VENV)/bin/python models/train/pipeline.py
 
 clean:
-	rm -rf out target native
+	rm -rf out target native ui/dist ui/node_modules

@@ -17,7 +17,12 @@ ORT_WHEEL_VERSION=1.31.1      # onnxruntime: matches ort's api-31
 ORT_WHEEL=onnxruntime-1.31.1-cp311-cp311-manylinux_2_28_x86_64.whl
 ORT_SHA256=5752bd508126ae7c49894d3b9d2e83f0c3d487319246d04c444b393308d7ad7f
 
-APT_PACKAGES=(build-essential pkg-config poppler-utils qpdf tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng tesseract-ocr-osd)
+APT_PACKAGES=(build-essential pkg-config poppler-utils qpdf tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng tesseract-ocr-osd
+  # the desktop app (Tauri 2 on WebKitGTK) and its end-to-end test (WebKitWebDriver, Xvfb);
+  # Node.js and npm for its front end come with the machine
+  libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+  webkit2gtk-driver xvfb xauth)
+TAURI_DRIVER_VERSION=2.1.0
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -61,7 +66,17 @@ PY
   rm -rf "$tmp"
 }
 
+# tauri-driver bridges WebDriver to WebKitWebDriver for the desktop app's end-to-end test.
+install_tauri_driver() {
+  if cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then
+    return 0
+  fi
+  log "building tauri-driver $TAURI_DRIVER_VERSION (about a minute)"
+  cargo install tauri-driver --locked --version "=$TAURI_DRIVER_VERSION" --quiet
+}
+
 install_apt
+install_tauri_driver
 fetch_wheel pypdfium2 "$PDFIUM_WHEEL_VERSION" "$PDFIUM_WHEEL" "$PDFIUM_SHA256" \
   pypdfium2_raw/libpdfium.so libpdfium.so
 fetch_wheel onnxruntime "$ORT_WHEEL_VERSION" "$ORT_WHEEL" "$ORT_SHA256" \

@@ -60,6 +60,23 @@ pub fn extract_document_text(
     max_megapixels: u32,
     progress: &dyn Progress,
 ) -> Result<Vec<PageText>, PdfError> {
+    let (pages, summaries) = recognize_document_text(doc, engine, max_megapixels, progress)?;
+    for (i, summary) in summaries.into_iter().enumerate() {
+        if let Some(s) = summary {
+            doc.set_ocr_summary(i, s);
+        }
+    }
+    Ok(pages)
+}
+
+/// [`extract_document_text`] for a shared document (the desktop app keeps it behind an
+/// `Arc` while pages render): the text layers and, per page, what OCR made of it.
+pub fn recognize_document_text(
+    doc: &Document,
+    engine: Option<&dyn OcrEngine>,
+    max_megapixels: u32,
+    progress: &dyn Progress,
+) -> Result<(Vec<PageText>, Vec<Option<OcrSummary>>), PdfError> {
     let ocr_pages = doc.pages().iter().filter(|p| p.reason.is_ocr()).count();
     progress.document_opened(doc.page_count(), ocr_pages);
     let owned;
@@ -109,14 +126,7 @@ pub fn extract_document_text(
             Ok((page, Some(summary)))
         })
         .collect::<Result<_, PdfError>>()?;
-    let mut pages = Vec::with_capacity(results.len());
-    for (i, (page, summary)) in results.into_iter().enumerate() {
-        if let Some(s) = summary {
-            doc.set_ocr_summary(i, s);
-        }
-        pages.push(page);
-    }
-    Ok(pages)
+    Ok(results.into_iter().unzip())
 }
 
 /// Runs the analyzer over the document's pages.

@@ -1,0 +1,33 @@
+//! # tusch-review
+//!
+//! Everything the desktop app does with a document under review, without any GUI toolkit,
+//! so it is tested here without a window and the Tauri shell stays a set of one-line
+//! adapters (the yaak pattern in STYLE.md).
+//!
+//! - [`review::Review`]: the masks of one document with their states, OSL provisions and
+//!   manual boxes, and the undo/redo history. Pure data; no pdfium.
+//! - [`document::Document`]: an open PDF (pdfium through tusch-pdf), its text layer, its
+//!   review, preview rendering at the export DPI, mask-all-occurrences and export.
+//! - [`session::Session`]: the open documents of one request, and the autosaver.
+//! - [`store::Store`]: the autosave files, one per document keyed by its sha256, written
+//!   atomically. They hold rectangles, states and byte spans — never document text.
+//! - [`catalogue::Catalogue`]: the OSL provisions a mask can be made under.
+//! - [`summary`]: the decision summary (underlag för beslut), without masked text.
+//!
+//! Long work (analysis, export) is split into a job taken out under the session lock and
+//! run without it, so the window never waits for pdfium.
+
+pub mod catalogue;
+pub mod document;
+pub mod error;
+pub mod review;
+pub mod session;
+pub mod store;
+pub mod summary;
+
+pub use catalogue::{Catalogue, Provision};
+pub use document::{Document, DocumentView, ExportOutcome, MaskView, PageView};
+pub use error::ReviewError;
+pub use review::{Origin, Review, ReviewMask};
+pub use session::{analyzer, AnalysisJob, ExportJob, Session};
+pub use store::{SavedReview, Store};

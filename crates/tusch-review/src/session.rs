@@ -1,0 +1,445 @@
+//! The open documents of one request, the jobs that run without the session lock, and the
+//! autosaver.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tusch_core::{Analyzer, Category, Config, DisplayRect, MaskState, RedactionPlan};
+use tusch_pdf::pipeline::{analyze, apply_plan, recognize_document_text, Progress};
+use tusch_pdf::Document as Input;
+
+use crate::catalogue::Catalogue;
+use crate::document::{proposals, Document, DocumentView, ExportOutcome, Installed, Status};
+use crate::error::ReviewError;
+use crate::store::{SavedReview, Store};
+use crate::summary;
+
+/// The one place the app builds its analyzer: the rule detectors and the NER model, exactly
+/// as the command-line tool runs them (`tusch_ner::build_engine`). A model that cannot be
+/// loaded is an error, not a silent fallback to rules alone.
+pub fn analyzer(config: &Config) -> Result<Analyzer, ReviewError> {
+    Ok(tusch_ner::build_engine(config)
+        .map_err(ReviewError::Ner)?
+        .analyzer)
+}
+
+/// The open documents, the configuration and where reviews are saved.
+#[derive(Debug)]
+pub struct Session {
+    pub config: Config,
+    pub catalogue: Catalogue,
+    pub store: Store,
+    docs: Vec<Document>,
+    next_id: u32,
+}
+
+impl Session {
+    pub fn new(config: Config, catalogue: Catalogue, store: Store) -> Self {
+        Self {
+            config,
+            catalogue,
+            store,
+            docs: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    /// Opens a document (quick: no analysis) and returns its id. A document already open
+    /// is not opened twice.
+    pub fn open(&mut self, path: &Path) -> Result<u32, ReviewError> {
+        let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        if let Some(d) = self.docs.iter().find(|d| d.path == canonical) {
+            return Ok(d.id);
+        }
+        let doc = Document::open(self.next_id, &canonical, &self.config.ocr)?;
+        self.next_id += 1;
+        let id = doc.id;
+        self.docs.push(doc);
+        Ok(id)
+    }
+
+    pub fn close(&mut self, id: u32) -> Result<(), ReviewError> {
+        self.save_one(id)?;
+        self.docs.retain(|d| d.id != id);
+        Ok(())
+    }
+
+    pub fn documents(&self) -> &[Document] {
+        &self.docs
+    }
+
+    pub fn doc(&self, id: u32) -> Result<&Document, ReviewError> {
+        self.docs
+            .iter()
+            .find(|d| d.id == id)
+            .ok_or(ReviewError::NoSuchDocument)
+    }
+
+    pub fn doc_mut(&mut self, id: u32) -> Result<&mut Document, ReviewError> {
+        self.docs
+            .iter_mut()
+            .find(|d| d.id == id)
+            .ok_or(ReviewError::NoSuchDocument)
+    }
+
+    fn ready_mut(&mut self, id: u32) -> Result<&mut Document, ReviewError> {
+        let d = self.doc_mut(id)?;
+        if !d.is_ready() {
+            return Err(ReviewError::NotReady);
+        }
+        Ok(d)
+    }
+
+    pub fn view(&self, id: u32) -> Result<DocumentView, ReviewError> {
+        Ok(self.doc(id)?.view(&self.catalogue))
+    }
+
+    pub fn views(&self) -> Vec<DocumentView> {
+        self.docs.iter().map(|d| d.view(&self.catalogue)).collect()
+    }
+
+    /// The analysis of a document, to run without the lock. Looks up the autosave now, so
+    /// a restored review skips detection (and its result can never differ from the save).
+    pub fn analysis_job(&mut self, id: u32) -> Result<AnalysisJob, ReviewError> {
+        let store = self.store.clone();
+        let config = self.config.clone();
+        let doc = self.doc_mut(id)?;
+        let saved = match store.load(&doc.sha256, doc.page_count()) {
+            Ok(s) => s,
+            Err(e) => {
+                doc.note = Some(e.to_string());
+                None
+            }
+        };
+        Ok(AnalysisJob {
+            id,
+            path: doc.path.clone(),
+            source: Arc::clone(&doc.source),
+            saved,
+            config,
+        })
+    }
+
+    /// Installs a finished analysis (if the document is still open).
+    pub fn finish_analysis(&mut self, result: AnalysisResult) {
+        let Ok(doc) = self.doc_mut(result.id) else {
+            return;
+        };
+        match result.outcome {
+            Ok((pages, installed)) => doc.install(pages, installed),
+            Err(e) => {
+                doc.status = Status::Failed {
+                    message: e.to_string(),
+                }
+            }
+        }
+    }
+
+    /// Records analysis progress for the document's view.
+    pub fn progress(&mut self, id: u32, done: usize) {
+        if let Ok(d) = self.doc_mut(id) {
+            if let Status::Analysing { total, .. } = d.status {
+                d.status = Status::Analysing { done, total };
+            }
+        }
+    }
+
+    pub fn set_state(
+        &mut self,
+        id: u32,
+        masks: &[u64],
+        state: MaskState,
+    ) -> Result<(), ReviewError> {
+        self.ready_mut(id)?.review.set_state(masks, state);
+        Ok(())
+    }
+
+    /// Decides every proposed mask (of one category, or all).
+    pub fn decide_proposed(
+        &mut self,
+        id: u32,
+        category: Option<Category>,
+        state: MaskState,
+    ) -> Result<(), ReviewError> {
+        self.ready_mut(id)?.review.decide_proposed(category, state);
+        Ok(())
+    }
+
+    pub fn set_provision(
+        &mut self,
+        id: u32,
+        masks: &[u64],
+        provision: Option<String>,
+    ) -> Result<(), ReviewError> {
+        self.ready_mut(id)?.review.set_provision(masks, provision);
+        Ok(())
+    }
+
+    pub fn add_box(
+        &mut self,
+        id: u32,
+        page: usize,
+        rect: DisplayRect,
+        category: Category,
+    ) -> Result<u64, ReviewError> {
+        self.ready_mut(id)?.add_box(page, rect, category)
+    }
+
+    pub fn resize(&mut self, id: u32, mask: u64, rect: DisplayRect) -> Result<(), ReviewError> {
+        self.ready_mut(id)?.resize(mask, rect)
+    }
+
+    pub fn remove(&mut self, id: u32, mask: u64) -> Result<(), ReviewError> {
+        self.ready_mut(id)?.review.remove(mask);
+        Ok(())
+    }
+
+    pub fn mask_page(&mut self, id: u32, page: usize) -> Result<u64, ReviewError> {
+        self.ready_mut(id)?.mask_page(page)
+    }
+
+    /// Masks every occurrence of a mask's text (`mask`) or of `text`, in this document or
+    /// in every open one. Returns how many occurrences were masked.
+    pub fn mask_occurrences(
+        &mut self,
+        id: u32,
+        mask: Option<u64>,
+        text: Option<String>,
+        all_documents: bool,
+    ) -> Result<usize, ReviewError> {
+        let padding = self.config.output.padding_pt;
+        let doc = self.ready_mut(id)?;
+        let (needle, category) = match mask {
+            Some(m) => {
+                let mask = doc.review.mask(m).ok_or(ReviewError::NoSuchMask)?;
+                let text = doc.text_of(mask).ok_or(ReviewError::NoText)?.to_owned();
+                (text, mask.category)
+            }
+            None => (text.ok_or(ReviewError::NoText)?, Category::Other),
+        };
+        let mut n = 0;
+        for d in self.docs.iter_mut().filter(|d| d.is_ready()) {
+            if d.id == id || all_documents {
+                n += d.mask_occurrences(&needle, category, padding)?;
+            }
+        }
+        Ok(n)
+    }
+
+    pub fn undo(&mut self, id: u32) -> Result<bool, ReviewError> {
+        Ok(self.ready_mut(id)?.review.undo())
+    }
+
+    pub fn redo(&mut self, id: u32) -> Result<bool, ReviewError> {
+        Ok(self.ready_mut(id)?.review.redo())
+    }
+
+    /// The export of a document, to run without the lock. Refused while suggestions are
+    /// undecided: a proposed mask is not burned, and releasing it by oversight is the one
+    /// mistake this tool must not make easy.
+    pub fn export_job(&self, id: u32, output: Option<PathBuf>) -> Result<ExportJob, ReviewError> {
+        let doc = self.doc(id)?;
+        if !doc.is_ready() {
+            return Err(ReviewError::NotReady);
+        }
+        let (proposed, _, _) = doc.review.counts();
+        if proposed > 0 {
+            return Err(ReviewError::Undecided {
+                remaining: proposed,
+            });
+        }
+        let output = output.unwrap_or_else(|| doc.default_output());
+        let summary_path = summary_path_for(&output);
+        let plan = doc.plan(&self.catalogue);
+        Ok(ExportJob {
+            source: Arc::clone(&doc.source),
+            input: doc.path.clone(),
+            summary_text: summary::text(doc, &plan, &output),
+            plan,
+            output,
+            summary_path,
+            policy: self.config.output.clone(),
+        })
+    }
+
+    pub fn finish_export(&mut self, id: u32, outcome: &ExportOutcome) {
+        if let Ok(d) = self.doc_mut(id) {
+            d.last_export = Some(outcome.clone());
+        }
+    }
+
+    /// Writes every review with unsaved changes. Returns how many were written.
+    pub fn save_dirty(&mut self) -> Result<usize, ReviewError> {
+        let ids: Vec<u32> = self
+            .docs
+            .iter()
+            .filter(|d| d.review.is_dirty())
+            .map(|d| d.id)
+            .collect();
+        for id in &ids {
+            self.save_one(*id)?;
+        }
+        Ok(ids.len())
+    }
+
+    fn save_one(&mut self, id: u32) -> Result<(), ReviewError> {
+        let store = self.store.clone();
+        let doc = self.doc_mut(id)?;
+        if !doc.is_ready() || !doc.review.is_dirty() {
+            return Ok(());
+        }
+        let saved: SavedReview = doc.saved();
+        store.save(&saved)?;
+        doc.review.mark_saved();
+        Ok(())
+    }
+}
+
+/// `<out stem>-underlag.txt` beside the exported file.
+fn summary_path_for(output: &Path) -> PathBuf {
+    let stem = output
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dokument".into());
+    let stem = stem.strip_suffix("-maskerad").unwrap_or(&stem).to_owned();
+    output.with_file_name(format!("{stem}-underlag.txt"))
+}
+
+/// Text extraction and detection of one document, run off the lock.
+#[derive(Debug)]
+pub struct AnalysisJob {
+    pub id: u32,
+    path: PathBuf,
+    source: Arc<Input>,
+    saved: Option<SavedReview>,
+    config: Config,
+}
+
+/// What [`AnalysisJob::run`] produced.
+#[derive(Debug)]
+pub struct AnalysisResult {
+    pub id: u32,
+    outcome: Result<(Vec<tusch_core::PageText>, Installed), ReviewError>,
+}
+
+impl AnalysisJob {
+    /// Extracts the text layer page by page (telling `on_page` how many are done), then
+    /// runs the detectors, unless a saved review is being restored.
+    pub fn run(self, on_page: &(dyn Fn(usize) + Sync)) -> AnalysisResult {
+        let outcome = (|| {
+            let pdf_err = |source| ReviewError::Pdf {
+                path: self.path.clone(),
+                source,
+            };
+            // Native text layers and OCR (scanned pages, images) exactly as the CLI reads
+            // them; progress counts the pages OCR has read, then all of them.
+            let progress = PageCounter {
+                done: AtomicUsize::new(0),
+                on_page,
+            };
+            let (pages, _ocr) = recognize_document_text(
+                &self.source,
+                None,
+                self.config.output.max_megapixels,
+                &progress,
+            )
+            .map_err(pdf_err)?;
+            on_page(pages.len());
+            let installed = match self.saved {
+                Some(saved) => Installed::Restored(saved),
+                None => {
+                    let findings = analyze(&pages, &analyzer(&self.config)?);
+                    Installed::Fresh(proposals(&pages, &findings, self.config.output.padding_pt))
+                }
+            };
+            Ok((pages, installed))
+        })();
+        AnalysisResult {
+            id: self.id,
+            outcome,
+        }
+    }
+}
+
+/// Tells the analysis job's caller how many pages OCR has read.
+struct PageCounter<'a> {
+    done: AtomicUsize,
+    on_page: &'a (dyn Fn(usize) + Sync),
+}
+
+impl Progress for PageCounter<'_> {
+    fn page_recognized(&self) {
+        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        (self.on_page)(n);
+    }
+}
+
+/// Rendering, burning, writing and verifying one document, run off the lock.
+#[derive(Debug)]
+pub struct ExportJob {
+    source: Arc<Input>,
+    input: PathBuf,
+    plan: RedactionPlan,
+    pub output: PathBuf,
+    summary_path: PathBuf,
+    summary_text: String,
+    policy: tusch_core::OutputPolicy,
+}
+
+impl ExportJob {
+    /// Writes the image-only PDF through the engine's verified writer (temp file, verify,
+    /// rename), then the decision summary beside it.
+    pub fn run(self, progress: &dyn Progress) -> Result<ExportOutcome, ReviewError> {
+        let applied = apply_plan(
+            &self.source,
+            &self.plan,
+            &self.input,
+            &self.output,
+            &self.policy,
+            progress,
+        )
+        .map_err(ReviewError::Export)?;
+        let summary = summary::write(&self.summary_path, &self.summary_text)
+            .ok()
+            .map(|()| self.summary_path.clone());
+        Ok(ExportOutcome {
+            output: self.output,
+            pages: applied.pages,
+            bytes: applied.bytes,
+            masks_checked: applied.verification.masks_checked,
+            checks: applied
+                .verification
+                .checks
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
+            summary,
+        })
+    }
+}
+
+/// Starts the autosaver: every `interval`, writes the reviews with unsaved changes. Errors
+/// go to `on_error` (the window shows them) and are retried on the next tick.
+pub fn spawn_autosaver(
+    session: Arc<Mutex<Session>>,
+    interval: Duration,
+    on_error: impl Fn(ReviewError) + Send + 'static,
+) -> std::thread::JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("tusch-autosave".into())
+        .spawn(move || loop {
+            std::thread::sleep(interval);
+            let result = match session.lock() {
+                Ok(mut s) => s.save_dirty(),
+                // A command panicked while holding the lock. Saving what is there keeps
+                // the registrar's earlier work; stopping would lose all of it.
+                Err(poisoned) => poisoned.into_inner().save_dirty(),
+            };
+            if let Err(e) = result {
+                on_error(e);
+            }
+        })
+        .unwrap_or_else(|_| std::thread::spawn(|| {}))
+}

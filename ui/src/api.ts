@@ -1,0 +1,48 @@
+// Every call to the Rust side goes through here: one function per command.
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  Catalogue,
+  DisplayRect,
+  DocumentView,
+  ExportOutcome,
+  MaskState,
+  Occurrences,
+  Opened,
+} from "./types";
+
+export const api = {
+  initialPaths: () => invoke<string[]>("initial_paths"),
+  openPaths: (paths: string[]) => invoke<Opened>("open_paths", { paths }),
+  documents: () => invoke<DocumentView[]>("documents"),
+  catalogue: () => invoke<Catalogue>("catalogue"),
+  setState: (id: number, masks: number[], value: MaskState) =>
+    invoke<DocumentView>("set_state", { id, masks, value }),
+  decideProposed: (id: number, category: string | null, value: MaskState) =>
+    invoke<DocumentView>("decide_proposed", { id, category, value }),
+  setProvision: (id: number, masks: number[], provision: string | null) =>
+    invoke<DocumentView>("set_provision", { id, masks, provision }),
+  addBox: (id: number, page: number, rect: DisplayRect, category: string) =>
+    invoke<DocumentView>("add_box", { id, page, rect, category }),
+  resizeMask: (id: number, mask: number, rect: DisplayRect) =>
+    invoke<DocumentView>("resize_mask", { id, mask, rect }),
+  removeMask: (id: number, mask: number) => invoke<DocumentView>("remove_mask", { id, mask }),
+  maskPage: (id: number, page: number) => invoke<DocumentView>("mask_page", { id, page }),
+  maskOccurrences: (id: number, mask: number | null, text: string | null, all: boolean) =>
+    invoke<Occurrences>("mask_occurrences", { id, mask, text, all }),
+  undo: (id: number) => invoke<DocumentView>("undo", { id }),
+  redo: (id: number) => invoke<DocumentView>("redo", { id }),
+  exportDocument: (id: number, output: string | null) =>
+    invoke<ExportOutcome>("export", { id, output }),
+};
+
+/** The URL of a page image, served by the app's `tusch://` protocol. */
+export function pageUrl(doc: number, page: number): string {
+  return `tusch://localhost/page/${doc}/${page}`;
+}
+
+/** The Swedish message of an error from a command. */
+export function errorText(e: unknown): string {
+  if (typeof e === "string") return e;
+  if (e && typeof e === "object" && "message" in e) return String((e as { message: unknown }).message);
+  return "Ett okänt fel inträffade.";
+}
