@@ -130,6 +130,8 @@ async function main() {
       return p.length > 0 ? p : null;
     });
     const firstPageMs = Date.now() - t0;
+    // The native file dialog cannot be driven over WebDriver; its button must be there.
+    check((await findAll('[data-testid="open"]')).length === 1, "the Öppna… button is in the header");
     check(pages.length >= 1, `page frames shown (${pages.length}) ${firstPageMs} ms after the session started`);
     await waitFor("the first page image", () =>
       exec("const i = document.querySelector('[data-testid=page] img'); return !!(i && i.complete && i.naturalWidth > 0);"),

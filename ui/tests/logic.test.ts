@@ -48,6 +48,8 @@ describe("keyboard", () => {
     expect(keyAction({ key: "Z", ctrlKey: true, shiftKey: true })).toBe("redo");
     expect(keyAction({ key: "e", ctrlKey: true })).toBe("export");
     expect(keyAction({ key: "?" })).toBe("help");
+    expect(keyAction({ key: "o", ctrlKey: true })).toBe("open");
+    expect(keyAction({ key: "t" })).toBe("text-mode");
   });
 
   it("ignores other keys and Alt combinations", () => {
