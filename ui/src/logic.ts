@@ -126,6 +126,11 @@ export function keyAction(e: KeyLike): Action | null {
   }
 }
 
+/** Files the app opens (the file dialog offers the same): PDFs and scanned images. */
+export function openable(path: string): boolean {
+  return /\.(pdf|png|jpe?g|tiff?)$/i.test(path);
+}
+
 /** Shortcuts for the help overlay, in Swedish. */
 export const SHORTCUTS: [string, string][] = [
   ["Ctrl+O", "Öppna PDF-filer eller bilder"],

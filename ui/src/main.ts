@@ -4,6 +4,7 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api, errorText, pageUrl } from "./api";
 import {
+  openable,
   SHORTCUTS,
   STATE_LABEL,
   basename,
@@ -649,7 +650,7 @@ async function start() {
   await listen<{ message: string }>("app-error", (e) => toast(e.payload.message));
   try {
     await getCurrentWebview().onDragDropEvent((e) => {
-      if (e.payload.type === "drop") void openPaths(e.payload.paths.filter((p) => p.toLowerCase().endsWith(".pdf")));
+      if (e.payload.type === "drop") void openPaths(e.payload.paths.filter(openable));
     });
   } catch {
     // Drag and drop is a convenience; the app works without it.
