@@ -134,6 +134,17 @@ pub fn add_box(
     app.change(id, |s| s.add_box(id, page, rect, category).map(|_| ()))
 }
 
+/// Masks the text under a rectangle the registrar dragged over a page.
+pub fn mask_text(
+    app: &App,
+    id: u32,
+    page: usize,
+    rect: DisplayRect,
+    category: Category,
+) -> Result<DocumentView> {
+    app.change(id, |s| s.mask_text(id, page, rect, category).map(|_| ()))
+}
+
 pub fn resize(app: &App, id: u32, mask: u64, rect: DisplayRect) -> Result<DocumentView> {
     app.change(id, |s| s.resize(id, mask, rect))
 }
@@ -291,6 +302,52 @@ mod tests {
             std::fs::read(&pdf).unwrap(),
             std::fs::read(fixture("beslut-bistand.pdf")).unwrap()
         );
+    }
+
+    #[test]
+    fn dragging_over_a_finding_masks_its_text_and_undo_removes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app(&dir.path().join("store"));
+        let pdf = copy("beslut-bistand.pdf", dir.path());
+        let id = open(&app, &[pdf]).ids[0];
+        let v = analyse(&app, id, &|_| {}).unwrap();
+        let f = &v.masks[0];
+        let r = f.rects[0];
+        // A drag well inside the finding's first box: the text under it, not more.
+        let (cx, cy) = ((r.left + r.right) / 2.0, (r.top + r.bottom) / 2.0);
+        let drag = DisplayRect {
+            left: r.left + 2.0,
+            top: cy - 1.0,
+            right: r.right - 2.0,
+            bottom: cy + 1.0,
+        };
+        let after = mask_text(&app, id, f.page, drag, Category::Person).unwrap();
+        assert_eq!(after.masks.len(), v.masks.len() + 1);
+        let m = after.masks.iter().max_by_key(|m| m.id).unwrap();
+        assert_eq!(
+            (m.state, m.category, m.origin),
+            (
+                MaskState::Accepted,
+                Category::Person,
+                tusch_review::Origin::Manual
+            )
+        );
+        let text = m.text.as_deref().unwrap();
+        let found = f.text.as_deref().unwrap();
+        assert!(!text.trim().is_empty() && found.contains(text.trim()));
+        assert!(m.rects.iter().all(|x| x.left < cx && cx < x.right));
+
+        // Beside every text: nothing to mask, said in Swedish.
+        let empty = DisplayRect {
+            left: 1.0,
+            top: 1.0,
+            right: 3.0,
+            bottom: 3.0,
+        };
+        let err = mask_text(&app, id, f.page, empty, Category::Other).unwrap_err();
+        assert!(err.message.contains("ingen text"), "{err:?}");
+
+        assert_eq!(undo(&app, id).unwrap().masks.len(), v.masks.len());
     }
 
     #[test]

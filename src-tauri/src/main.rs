@@ -66,6 +66,29 @@ fn open_paths(app: tauri::AppHandle, state: State<'_, App>, paths: Vec<PathBuf>)
     open_and_analyse(&app, &state, &paths)
 }
 
+/// "Öppna…": a native file dialog for PDFs and images; the chosen files open exactly like
+/// command-line paths. Async, so the blocking dialog waits on Tauri's thread pool, not on the
+/// main thread that runs the GTK loop the dialog needs.
+#[tauri::command]
+async fn open_dialog(app: tauri::AppHandle, state: State<'_, App>) -> Result<Opened> {
+    use tauri_plugin_dialog::DialogExt;
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Öppna dokument")
+        .add_filter(
+            "PDF och bilder",
+            &["pdf", "png", "jpg", "jpeg", "tif", "tiff"],
+        )
+        .blocking_pick_files();
+    let paths: Vec<PathBuf> = picked
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .collect();
+    Ok(open_and_analyse(&app, &state, &paths))
+}
+
 #[tauri::command]
 fn documents(state: State<'_, App>) -> Vec<DocumentView> {
     handlers::documents(&state)
@@ -115,6 +138,17 @@ fn add_box(
     category: Category,
 ) -> Result<DocumentView> {
     handlers::add_box(&state, id, page, rect, category)
+}
+
+#[tauri::command]
+fn mask_text(
+    state: State<'_, App>,
+    id: u32,
+    page: usize,
+    rect: DisplayRect,
+    category: Category,
+) -> Result<DocumentView> {
+    handlers::mask_text(&state, id, page, rect, category)
 }
 
 #[tauri::command]
@@ -241,6 +275,7 @@ fn main() {
     let notes: Vec<String> = config_note.into_iter().chain(catalogue_note).collect();
 
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .register_asynchronous_uri_scheme_protocol("tusch", |ctx, request, responder| {
             let state = ctx.app_handle().state::<App>().inner().clone();
@@ -270,12 +305,14 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             initial_paths,
             open_paths,
+            open_dialog,
             documents,
             catalogue,
             set_state,
             decide_proposed,
             set_provision,
             add_box,
+            mask_text,
             resize_mask,
             remove_mask,
             mask_page,

@@ -13,6 +13,7 @@ import type {
 export const api = {
   initialPaths: () => invoke<string[]>("initial_paths"),
   openPaths: (paths: string[]) => invoke<Opened>("open_paths", { paths }),
+  openDialog: () => invoke<Opened>("open_dialog"),
   documents: () => invoke<DocumentView[]>("documents"),
   catalogue: () => invoke<Catalogue>("catalogue"),
   setState: (id: number, masks: number[], value: MaskState) =>
@@ -23,6 +24,8 @@ export const api = {
     invoke<DocumentView>("set_provision", { id, masks, provision }),
   addBox: (id: number, page: number, rect: DisplayRect, category: string) =>
     invoke<DocumentView>("add_box", { id, page, rect, category }),
+  maskText: (id: number, page: number, rect: DisplayRect, category: string) =>
+    invoke<DocumentView>("mask_text", { id, page, rect, category }),
   resizeMask: (id: number, mask: number, rect: DisplayRect) =>
     invoke<DocumentView>("resize_mask", { id, mask, rect }),
   removeMask: (id: number, mask: number) => invoke<DocumentView>("remove_mask", { id, mask }),

@@ -51,6 +51,8 @@ export type Action =
   | "next-document"
   | "prev-document"
   | "find-text"
+  | "open"
+  | "text-mode"
   | "provision";
 
 export interface KeyLike {
@@ -70,6 +72,7 @@ export function keyAction(e: KeyLike): Action | null {
     if (k.toLowerCase() === "y") return "redo";
     if (k.toLowerCase() === "e") return "export";
     if (k.toLowerCase() === "f") return "find-text";
+    if (k.toLowerCase() === "o") return "open";
     return null;
   }
   if (e.altKey) return null;
@@ -101,6 +104,8 @@ export function keyAction(e: KeyLike): Action | null {
       return "mask-page";
     case "p":
       return "provision";
+    case "t":
+      return "text-mode";
     case "?":
       return "help";
     case "Escape":
@@ -121,8 +126,14 @@ export function keyAction(e: KeyLike): Action | null {
   }
 }
 
+/** Files the app opens (the file dialog offers the same): PDFs and scanned images. */
+export function openable(path: string): boolean {
+  return /\.(pdf|png|jpe?g|tiff?)$/i.test(path);
+}
+
 /** Shortcuts for the help overlay, in Swedish. */
 export const SHORTCUTS: [string, string][] = [
+  ["Ctrl+O", "Öppna PDF-filer eller bilder"],
   ["j / ↓", "Nästa förslag"],
   ["k / ↑", "Föregående förslag"],
   ["a / Enter", "Godkänn maskering"],
@@ -135,6 +146,7 @@ export const SHORTCUTS: [string, string][] = [
   ["Shift+H", "Maskera hela sidan"],
   ["p", "Välj sekretessbestämmelse för markerad maskering"],
   ["Dra på sidan", "Rita en egen maskering"],
+  ["Shift+dra / t", "Markera text på sidan och maskera den (t växlar textläge)"],
   ["Dra i hörnen", "Justera markerad maskering"],
   ["Ctrl+Z / Ctrl+Shift+Z", "Ångra / gör om"],
   ["Ctrl+E", "Exportera maskerad PDF"],

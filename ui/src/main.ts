@@ -4,6 +4,7 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api, errorText, pageUrl } from "./api";
 import {
+  openable,
   SHORTCUTS,
   STATE_LABEL,
   basename,
@@ -18,7 +19,7 @@ import {
   step,
   type Action,
 } from "./logic";
-import type { Catalogue, DocumentView, MaskState, MaskView } from "./types";
+import type { Catalogue, DocumentView, MaskState, MaskView, Opened } from "./types";
 
 const docs = new Map<number, DocumentView>();
 let current: number | null = null;
@@ -37,6 +38,7 @@ app.innerHTML = `
   <header class="bar">
     <div class="brand">Tusch <span>granskning</span></div>
     <nav class="doclist" id="doclist" aria-label="Öppna dokument"></nav>
+    <button data-testid="open" id="open" class="ghost" title="Öppna PDF-filer eller bilder (Ctrl+O)">Öppna…</button>
     <button id="help-btn" class="ghost" title="Kortkommandon (?)">? Hjälp</button>
   </header>
   <main class="layout">
@@ -44,7 +46,7 @@ app.innerHTML = `
     <section class="viewer" id="viewer" tabindex="-1">
       <div class="empty" id="empty">
         <h1>Inga dokument öppna</h1>
-        <p>Dra in PDF-filer hit, eller öppna dem med <code>tusch-desktop fil.pdf</code>.</p>
+        <p>Öppna filer med <kbd>Ctrl+O</kbd>, dra in dem hit, eller öppna dem med <code>tusch-desktop fil.pdf</code>.</p>
       </div>
       <div class="pages" id="pages"></div>
     </section>
@@ -414,6 +416,8 @@ async function perform(a: Action) {
   if (a === "zoom-out") return void ((zoom = Math.max(0.5, zoom - 0.25)), render());
   if (a === "zoom-fit") return void ((zoom = 1), render());
   if (a === "next-document") return switchDoc(1);
+  if (a === "open") return openDialog();
+  if (a === "text-mode") return toggleTextMode();
   if (a === "prev-document") return switchDoc(-1);
   if (!d) return;
   const m = d.masks.find((x) => x.id === selected);
@@ -498,6 +502,7 @@ document.addEventListener("click", (e) => {
   if (id === "redo") return void perform("redo");
   if (id === "find-text") return void perform("find-text");
   if (id === "help-btn" || id === "help-close") return void perform("help");
+  if (id === "open") return void perform("open");
   if (id === "save-as") {
     const d = doc();
     const out = d ? window.prompt("Spara den maskerade PDF:en som (sökväg):", d.default_output) : null;
@@ -515,8 +520,21 @@ document.addEventListener("change", (e) => {
 });
 
 // Click a box to select it; drag on the page to draw a new one; drag a selected box's
-// corner handle to adjust it (the opposite corner stays).
-let drag: { page: HTMLElement; start: { x: number; y: number }; ghost: HTMLElement; resize?: number } | null = null;
+// corner handle to adjust it (the opposite corner stays). Shift+drag, or any drag in text
+// mode (key t), masks the text under the drag instead of drawing a box.
+let drag: {
+  page: HTMLElement;
+  start: { x: number; y: number };
+  ghost: HTMLElement;
+  resize?: number;
+  text?: boolean;
+} | null = null;
+let textMode = false;
+function toggleTextMode() {
+  textMode = !textMode;
+  $("pages").classList.toggle("text-mode", textMode);
+  toast(textMode ? "Textläge: dra över text för att maskera den (t för att lämna)." : "Ritläge: dra för att rita en ruta.");
+}
 function frac(page: HTMLElement, e: MouseEvent) {
   const r = page.getBoundingClientRect();
   return { x: (e.clientX - r.left) / r.width, y: (e.clientY - r.top) / r.height };
@@ -545,10 +563,11 @@ $("pages").addEventListener("mousedown", (e) => {
   const page = t.closest<HTMLElement>(".page");
   if (!page || e.button !== 0 || doc()?.status.kind !== "ready") return;
   e.preventDefault();
+  const text = e.shiftKey || textMode;
   const ghost = document.createElement("div");
-  ghost.className = "ghost-box";
+  ghost.className = text ? "ghost-box text" : "ghost-box";
   page.appendChild(ghost);
-  drag = { page, start: frac(page, e), ghost };
+  drag = { page, start: frac(page, e), ghost, text };
 });
 document.addEventListener("mousemove", (e) => {
   if (!drag) return;
@@ -563,13 +582,17 @@ document.addEventListener("mousemove", (e) => {
 });
 document.addEventListener("mouseup", (e) => {
   if (!drag) return;
-  const { page, start, ghost, resize } = drag;
+  const { page, start, ghost, resize, text } = drag;
   drag = null;
   ghost.remove();
   const d = doc();
   if (!d) return;
   const index = Number(page.dataset.pageIndex);
   const rect = dragRect(start, frac(page, e), d.pages[index]);
+  if (text) {
+    if (rect.right - rect.left <= 0 || rect.bottom - rect.top <= 0) return;
+    return void run(() => api.maskText(d.id, index, rect, "other"));
+  }
   if (rect.right - rect.left < 3 || rect.bottom - rect.top < 3) return;
   if (resize !== undefined) return void run(() => api.resizeMask(d.id, resize, rect));
   void run(() => api.addBox(d.id, index, rect, "other"));
@@ -588,11 +611,24 @@ async function openPaths(paths: string[]) {
   if (paths.length === 0) return;
   timings.openStart ??= performance.now();
   try {
-    const r = await api.openPaths(paths);
-    r.documents.forEach(put);
-    if (r.ids.length > 0 && (current === null || !docs.has(current))) current = r.ids[0];
-    if (r.errors.length > 0) toast(r.errors.join("\n"));
-    render();
+    opened(await api.openPaths(paths));
+  } catch (e) {
+    toast(errorText(e));
+  }
+}
+
+/** Shows what an open returned: the new documents, and the files that could not be opened. */
+function opened(r: Opened) {
+  r.documents.forEach(put);
+  if (r.ids.length > 0 && (current === null || !docs.has(current))) current = r.ids[0];
+  if (r.errors.length > 0) toast(r.errors.join("\n"));
+  render();
+}
+
+/** "Öppna…": the native file dialog runs on the Rust side and opens what was chosen. */
+async function openDialog() {
+  try {
+    opened(await api.openDialog());
   } catch (e) {
     toast(errorText(e));
   }
@@ -614,7 +650,7 @@ async function start() {
   await listen<{ message: string }>("app-error", (e) => toast(e.payload.message));
   try {
     await getCurrentWebview().onDragDropEvent((e) => {
-      if (e.payload.type === "drop") void openPaths(e.payload.paths.filter((p) => p.toLowerCase().endsWith(".pdf")));
+      if (e.payload.type === "drop") void openPaths(e.payload.paths.filter(openable));
     });
   } catch {
     // Drag and drop is a convenience; the app works without it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dragRect, exportStatus, keyAction, nextUndecided, ordered, percentBox, step, docStatus } from "../src/logic";
+import { openable, dragRect, exportStatus, keyAction, nextUndecided, ordered, percentBox, step, docStatus } from "../src/logic";
 import type { DocumentView, MaskView } from "../src/types";
 
 function mask(id: number, page: number, top: number, state: MaskView["state"] = "proposed"): MaskView {
@@ -48,6 +48,13 @@ describe("keyboard", () => {
     expect(keyAction({ key: "Z", ctrlKey: true, shiftKey: true })).toBe("redo");
     expect(keyAction({ key: "e", ctrlKey: true })).toBe("export");
     expect(keyAction({ key: "?" })).toBe("help");
+    expect(keyAction({ key: "o", ctrlKey: true })).toBe("open");
+    expect(keyAction({ key: "t" })).toBe("text-mode");
+  });
+
+  it("opens PDFs and scanned images only", () => {
+    for (const p of ["/a/b.pdf", "C.PDF", "skan.png", "x.jpg", "x.JPEG", "x.tif", "x.tiff"]) expect(openable(p)).toBe(true);
+    for (const p of ["a.docx", "pdf", "a.pdf.txt", "bild.gif"]) expect(openable(p)).toBe(false);
   });
 
   it("ignores other keys and Alt combinations", () => {

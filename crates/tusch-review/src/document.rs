@@ -15,6 +15,7 @@ use tusch_pdf::PdfError;
 use crate::catalogue::Catalogue;
 use crate::error::ReviewError;
 use crate::review::{Origin, Review, ReviewMask};
+use crate::select::select_text;
 use crate::store::{SavedReview, SAVE_FORMAT};
 
 /// Smallest box the registrar can draw, in points: smaller is a slip of the mouse.
@@ -191,6 +192,31 @@ impl Document {
             Origin::Manual,
         )]);
         ids.first().copied().ok_or(ReviewError::BadBox)
+    }
+
+    /// Masks the text the registrar dragged over (display points): the characters whose
+    /// boxes the rectangle touches become one accepted mask, padded like the suggestions.
+    pub fn mask_text(
+        &mut self,
+        page: usize,
+        rect: DisplayRect,
+        category: Category,
+        padding_pt: f32,
+    ) -> Result<u64, ReviewError> {
+        let g = self.geometry_of(page)?;
+        let area = g.from_display(&rect);
+        let layer = &self
+            .pages()?
+            .iter()
+            .find(|p| p.index == page)
+            .ok_or(ReviewError::NoSuchPage { page: page + 1 })?
+            .layer;
+        let sel = select_text(layer, &area).ok_or(ReviewError::NoText)?;
+        let rects = sel.rects.iter().map(|r| r.inflate(padding_pt)).collect();
+        let mut m = ReviewMask::manual(page, rects, category, Origin::Manual);
+        m.span = Some(sel.span);
+        let ids = self.review.add(vec![m]);
+        ids.first().copied().ok_or(ReviewError::NoText)
     }
 
     /// Replaces a mask's rectangles with one box (the registrar dragged its edges).

@@ -12,6 +12,7 @@
 //! - [`store::Store`]: the autosave files, one per document keyed by its sha256, written
 //!   atomically. They hold rectangles, states and byte spans — never document text.
 //! - [`catalogue::Catalogue`]: the OSL provisions a mask can be made under.
+//! - [`select`]: the characters a rectangle dragged over a page touches.
 //! - [`summary`]: the decision summary (underlag för beslut), without masked text.
 //!
 //! Long work (analysis, export) is split into a job taken out under the session lock and
@@ -21,6 +22,7 @@ pub mod catalogue;
 pub mod document;
 pub mod error;
 pub mod review;
+pub mod select;
 pub mod session;
 pub mod store;
 pub mod summary;
@@ -29,5 +31,6 @@ pub use catalogue::{Catalogue, Provision};
 pub use document::{Document, DocumentView, ExportOutcome, MaskView, PageView};
 pub use error::ReviewError;
 pub use review::{Origin, Review, ReviewMask};
+pub use select::{select_text, TextSelection};
 pub use session::{analyzer, AnalysisJob, ExportJob, Session};
 pub use store::{SavedReview, Store};

@@ -187,6 +187,18 @@ impl Session {
         self.ready_mut(id)?.add_box(page, rect, category)
     }
 
+    /// Masks the text under a rectangle dragged on a page (see [`Document::mask_text`]).
+    pub fn mask_text(
+        &mut self,
+        id: u32,
+        page: usize,
+        rect: DisplayRect,
+        category: Category,
+    ) -> Result<u64, ReviewError> {
+        let padding = self.config.output.padding_pt;
+        self.ready_mut(id)?.mask_text(page, rect, category, padding)
+    }
+
     pub fn resize(&mut self, id: u32, mask: u64, rect: DisplayRect) -> Result<(), ReviewError> {
         self.ready_mut(id)?.resize(mask, rect)
     }
