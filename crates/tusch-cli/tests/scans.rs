@@ -430,13 +430,14 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
         println!("scan: {m}");
     }
     assert_eq!(se, te, "the same gold strings are measured on both");
-    // The target is 0.97. Measured at this commit: 0.924 (145/157) against 1.000
-    // on the text PDFs of the same pages; the misses are OCR reading order in tables
-    // (a plate's context word lost), OCR misreadings of a surname and an IP address. The
-    // assertion guards what is reached; the gap is reported, not hidden.
+    // The target is 0.97. Measured at this commit: 0.949 (149/157) against 1.000
+    // on the text PDFs of the same pages (0.924 before the NER model and before sideways
+    // lines were masked as one run). The misses are OCR misreadings ("BPJ 317" read as
+    // "BP) 317", an IP address, a URL) and an address, a postal code and a date of birth
+    // split by OCR. The assertion guards what is reached; the gap is reported, not hidden.
     assert!(
-        scan_recall >= 0.90,
-        "recall on scans {scan_recall:.3} below 0.90"
+        scan_recall >= 0.94,
+        "recall on scans {scan_recall:.3} below 0.94"
     );
     assert!(
         scans.kept as f64 >= 0.9 * scans.keep_total as f64,

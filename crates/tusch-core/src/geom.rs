@@ -72,6 +72,17 @@ impl Rect {
         self.x0 < other.x1 && other.x0 < self.x1 && self.y0 < other.y1 && other.y0 < self.y1
     }
 
+    /// Horizontal overlap as a fraction of the smaller width (0 when disjoint).
+    pub fn horizontal_overlap(&self, other: &Rect) -> f32 {
+        let overlap = self.x1.min(other.x1) - self.x0.max(other.x0);
+        let w = self.width().min(other.width());
+        if overlap <= 0.0 || w <= 0.0 {
+            0.0
+        } else {
+            overlap / w
+        }
+    }
+
     /// Vertical overlap as a fraction of the smaller height (0 when disjoint).
     pub fn vertical_overlap(&self, other: &Rect) -> f32 {
         let overlap = self.y1.min(other.y1) - self.y0.max(other.y0);

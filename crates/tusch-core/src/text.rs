@@ -119,11 +119,17 @@ impl TextLayer {
 /// Two consecutive glyphs belong to one run when they share most of their height and the
 /// horizontal gap between them is small relative to their size. A line break or a jump to
 /// another column starts a new rectangle, so a mask never spans the text between.
+///
+/// Text that runs down the page (a page turned 90°, in user space) is one run too: glyphs
+/// that are tall and narrow, or — as OCR boxes of a sideways scan are — that share nearly
+/// the same horizontal extent, one right below the other. Without this every character of
+/// a sideways line got its own box, with slivers of page between them.
 fn same_line(a: &Rect, b: &Rect) -> bool {
     let size = a.height().max(b.height()).max(a.width()).max(1.0);
     let gap_x = (b.x0 - a.x1).max(a.x0 - b.x1);
     let gap_y = (b.y0 - a.y1).max(a.y0 - b.y1);
-    let vertical_text = a.height() > 2.0 * a.width() && gap_y.abs() < size;
+    let stacked = a.height() > 2.0 * a.width() || a.horizontal_overlap(b) > 0.8;
+    let vertical_text = stacked && gap_y.abs() < size;
     (a.vertical_overlap(b) > 0.5 && gap_x < 2.0 * size)
         || (a.width() > 0.0 && b.width() > 0.0 && a.x0 < b.x1 && b.x0 < a.x1 && vertical_text)
 }
@@ -166,6 +172,29 @@ mod tests {
         assert_eq!(rects.len(), 2, "{rects:?}");
         assert!((rects[0].x0 - (72.0 + 6.0 * 6.0)).abs() < 1e-3);
         assert!((rects[1].x1 - (72.0 + 6.0 * 3.0 + 5.0)).abs() < 1e-3);
+    }
+
+    /// A plate on a scan turned 90°: OCR gives each character a box that is wider (across
+    /// the line) than tall, stacked down the page, with the space unboxed.
+    #[test]
+    fn sideways_line_maps_to_one_rect() {
+        let mut t = TextLayer::new();
+        for (i, c) in "KLM 482".chars().enumerate() {
+            let y = 520.0 - 6.0 * i as f32;
+            t.push(c, (c != ' ').then(|| Rect::new(528.0, y - 5.5, 538.0, y)));
+        }
+        let rects = t.rects_for(&(0..t.text().len()));
+        assert_eq!(rects.len(), 1, "{rects:?}");
+        // Two sideways lines side by side stay two rectangles.
+        let mut two = TextLayer::new();
+        for (x, word) in [(528.0, "KLM"), (510.0, "482")] {
+            for (i, c) in word.chars().enumerate() {
+                let y = 520.0 - 6.0 * i as f32;
+                two.push(c, Some(Rect::new(x, y - 5.5, x + 10.0, y)));
+            }
+            two.push_unboxed("\r\n");
+        }
+        assert_eq!(two.rects_for(&(0..two.text().len())).len(), 2);
     }
 
     #[test]
