@@ -12,50 +12,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
-
-fn norm(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// OCR text of every page of a PDF, one string per page.
-fn ocr_pages(pdf: &Path, work: &Path, tag: &str) -> Vec<String> {
-    let prefix = work.join(tag);
-    let st = Command::new("pdftoppm")
-        .args(["-r", "200", "-gray", "-png"])
-        .arg(pdf)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm missing: run `make setup`");
-    assert!(st.success());
-    let mut pngs: Vec<PathBuf> = std::fs::read_dir(work)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(&format!("{tag}-"))
-        })
-        .collect();
-    pngs.sort();
-    pngs.iter()
-        .map(|png| {
-            let o = Command::new("tesseract")
-                .env("OMP_THREAD_LIMIT", "1")
-                .arg(png)
-                .args(["-", "-l", "swe", "--psm", "3"])
-                .output()
-                .expect("tesseract missing: run `make setup`");
-            String::from_utf8_lossy(&o.stdout).into_owned()
-        })
-        .collect()
-}
+mod common;
+use common::{fixtures, norm, ocr_pages};
 
 #[test]
 fn masked_text_cannot_be_read_back_and_ordinary_text_still_can() {
@@ -132,8 +90,13 @@ fn check_document(gold_path: &Path, out_dir: &Path) -> (usize, usize, usize, usi
     let gold: Value = serde_json::from_slice(&std::fs::read(gold_path).unwrap()).unwrap();
     let file = gold["file"].as_str().unwrap();
     let work = tempfile::tempdir().unwrap();
-    let before = ocr_pages(&fixtures().join("documents").join(file), work.path(), "a");
-    let after = ocr_pages(&out_dir.join(file), work.path(), "b");
+    let before = ocr_pages(
+        &fixtures().join("documents").join(file),
+        work.path(),
+        "a",
+        "3",
+    );
+    let after = ocr_pages(&out_dir.join(file), work.path(), "b", "3");
     assert_eq!(before.len(), after.len(), "{file}");
     let (mut readable, mut leaked, mut keep_b, mut keep_a) = (0, 0, 0, 0);
     let mut problems = Vec::new();

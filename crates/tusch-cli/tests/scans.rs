@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use regex::Regex;
@@ -26,9 +26,8 @@ use tusch_core::{MaskState, RedactionPlan};
 use tusch_pdf::pipeline::extract_text;
 use tusch_pdf::SourceDocument;
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
+mod common;
+use common::{fixtures, norm, ocr_pages};
 
 fn locate(text: &str, needle: &str) -> Vec<Range<usize>> {
     let pattern = needle
@@ -215,48 +214,6 @@ fn total(m: &Measured) -> (usize, usize) {
     m.recall
         .values()
         .fold((0, 0), |(e, f), t| (e + t.expected, f + t.found))
-}
-
-fn norm(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// OCR text of every page of a PDF (pdftoppm at 200 DPI, tesseract -l swe), rotated
-/// pages read upright through tesseract's own orientation detection (--psm 1).
-fn ocr_pages(pdf: &Path, work: &Path, tag: &str) -> Vec<String> {
-    let prefix = work.join(tag);
-    let st = Command::new("pdftoppm")
-        .args(["-r", "200", "-gray", "-png"])
-        .arg(pdf)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm missing: run `make setup`");
-    assert!(st.success());
-    let mut pngs: Vec<PathBuf> = std::fs::read_dir(work)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(&format!("{tag}-"))
-        })
-        .collect();
-    pngs.sort();
-    pngs.iter()
-        .map(|png| {
-            let o = Command::new("tesseract")
-                .env("OMP_THREAD_LIMIT", "1")
-                .arg(png)
-                .args(["-", "-l", "swe", "--psm", "1"])
-                .output()
-                .expect("tesseract missing: run `make setup`");
-            String::from_utf8_lossy(&o.stdout).into_owned()
-        })
-        .collect()
 }
 
 #[test]
@@ -487,8 +444,9 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
             &fixtures().join("scans").join(f),
             work.path(),
             &format!("{tag}-a"),
+            "1",
         );
-        let after = ocr_pages(&out.path().join(f), work.path(), &format!("{tag}-b"));
+        let after = ocr_pages(&out.path().join(f), work.path(), &format!("{tag}-b"), "1");
         for m in gold["must_mask"].as_array().unwrap() {
             let page = m["page"].as_u64().unwrap() as usize - 1;
             let needle = norm(m["text"].as_str().unwrap());

@@ -1106,31 +1106,10 @@ fn context_rule(text: &str, tokens: &[Token<'_>], i: usize) -> Option<Finding> {
     ))
 }
 
-/// Overlapping findings of this detector become one: the union, with the best score.
-fn merge(mut found: Vec<Finding>) -> Vec<Finding> {
-    found.sort_by(|a, b| {
-        a.span
-            .start
-            .cmp(&b.span.start)
-            .then(b.span.end.cmp(&a.span.end))
-    });
-    let mut out: Vec<Finding> = Vec::with_capacity(found.len());
-    for f in found {
-        match out.last_mut() {
-            Some(last) if f.span.start < last.span.end => {
-                let end = last.span.end.max(f.span.end);
-                if f.score > last.score {
-                    let start = last.span.start;
-                    *last = f;
-                    last.span = start..end;
-                } else {
-                    last.span.end = end;
-                }
-            }
-            _ => out.push(f),
-        }
-    }
-    out
+/// Overlapping findings of this detector become one: the union, with the best score —
+/// the analyzer's own merge, so both steps agree on what "overlapping" means.
+fn merge(found: Vec<Finding>) -> Vec<Finding> {
+    crate::analyzer::merge_overlaps(found)
 }
 
 #[cfg(test)]

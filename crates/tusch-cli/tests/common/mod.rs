@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests that read outputs back with OCR.
+//! Each test binary compiles this module on its own and uses all of it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// Lower-case letters and digits only: OCR's spacing and punctuation do not count.
+pub fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// OCR text of every page of a PDF, one string per page: pdftoppm at 200 DPI, then
+/// `tesseract -l swe --psm <psm>` (1 also turns rotated pages upright).
+pub fn ocr_pages(pdf: &Path, work: &Path, tag: &str, psm: &str) -> Vec<String> {
+    let prefix = work.join(tag);
+    let st = Command::new("pdftoppm")
+        .args(["-r", "200", "-gray", "-png"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm missing: run `make setup`");
+    assert!(st.success());
+    let mut pngs: Vec<PathBuf> = std::fs::read_dir(work)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&format!("{tag}-"))
+        })
+        .collect();
+    pngs.sort();
+    pngs.iter()
+        .map(|png| {
+            let o = Command::new("tesseract")
+                .env("OMP_THREAD_LIMIT", "1")
+                .arg(png)
+                .args(["-", "-l", "swe", "--psm", psm])
+                .output()
+                .expect("tesseract missing: run `make setup`");
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        })
+        .collect()
+}
