@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
 
 use tusch_core::detect::names::is_known_name;
-use tusch_core::detect::util::WordList;
+use tusch_core::detect::util::{fold_diacritics, WordList};
 
 use tusch_core::{Category, Detector, Explanation, Finding, Validation};
 
@@ -56,6 +56,16 @@ impl NerDetector {
 static COMMON_WORDS: LazyLock<WordList> =
     LazyLock::new(|| WordList::new(include_str!("../data/common_words.txt")));
 
+/// The common words without å, ä, ö: on a grey scan OCR reads "Övriga" as "Ovriga", and
+/// the model, seeing a capitalised word it does not know, may call it a name.
+static COMMON_WORDS_FOLDED: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    include_str!("../data/common_words.txt")
+        .lines()
+        .map(|l| fold_diacritics(l.trim()))
+        .filter(|l| !l.is_empty())
+        .collect()
+});
+
 /// The common-noun filter.
 ///
 /// The model, seeing a capitalised word alone on a line, at the start of a form field or
@@ -64,20 +74,36 @@ static COMMON_WORDS: LazyLock<WordList> =
 /// word — one the corpora write in lower case and never as a name, or one this document
 /// itself writes in lower case — and none of them is a known first name or surname (SCB).
 /// A name that is also a word ("Hans", "Björn", "Berg") is a known name and stays; a full
-/// name rarely consists of ordinary words only.
-struct CommonWords(HashSet<String>);
+/// name rarely consists of ordinary words only. A word written without any å, ä or ö is
+/// also compared with the words' forms without them, since OCR drops the marks.
+struct CommonWords {
+    /// The document's own lower-case words.
+    own: HashSet<String>,
+    /// The same, without diacritics.
+    own_folded: HashSet<String>,
+}
 
 impl CommonWords {
     fn new(pages: &[&str]) -> Self {
-        let mut set = HashSet::new();
+        let mut own = HashSet::new();
         for text in pages {
             for w in text.split(|c: char| !c.is_alphanumeric()) {
                 if w.chars().next().is_some_and(char::is_lowercase) {
-                    set.insert(w.to_owned());
+                    own.insert(w.to_owned());
                 }
             }
         }
-        Self(set)
+        let own_folded = own.iter().map(|w| fold_diacritics(w)).collect();
+        Self { own, own_folded }
+    }
+
+    fn is_common(&self, lower: &str) -> bool {
+        if self.own.contains(lower) || COMMON_WORDS.contains(lower) {
+            return true;
+        }
+        let folded = fold_diacritics(lower);
+        folded == lower
+            && (self.own_folded.contains(&folded) || COMMON_WORDS_FOLDED.contains(&folded))
     }
 
     fn only_common_words(&self, span: &str) -> bool {
@@ -88,7 +114,7 @@ impl CommonWords {
         words.peek().is_some()
             && words.all(|w| {
                 let lower = w.to_lowercase();
-                !is_known_name(w) && (self.0.contains(&lower) || COMMON_WORDS.contains(&lower))
+                !is_known_name(w) && self.is_common(&lower)
             })
     }
 }

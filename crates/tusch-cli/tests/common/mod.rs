@@ -16,6 +16,37 @@ pub fn norm(s: &str) -> String {
         .collect()
 }
 
+/// Whether `needle` occurs in `hay` with at most one edit (insertion, deletion or
+/// substitution) per ten characters, both already [`norm`]ed. For phrases that must stay
+/// readable: OCR of an output drops or swaps a letter here and there ("illståndet" at a
+/// line start) where no mask is near, and that is OCR's noise, not a masking fault.
+/// Approximate substring matching after Sellers (1980): the edit distance of `needle` to
+/// the best-matching substring of `hay`.
+pub fn legible(hay: &str, needle: &str) -> bool {
+    let (h, n): (Vec<char>, Vec<char>) = (hay.chars().collect(), needle.chars().collect());
+    let allowed = n.len() / 10;
+    // col[i]: edits to match needle[..i] ending at the current position of hay.
+    let mut col: Vec<usize> = (0..=n.len()).collect();
+    if col[n.len()] <= allowed {
+        return true;
+    }
+    for &c in &h {
+        let mut diag = col[0];
+        col[0] = 0;
+        for i in 1..=n.len() {
+            let next = (diag + usize::from(n[i - 1] != c))
+                .min(col[i] + 1)
+                .min(col[i - 1] + 1);
+            diag = col[i];
+            col[i] = next;
+        }
+        if col[n.len()] <= allowed {
+            return true;
+        }
+    }
+    false
+}
+
 /// OCR text of every page of a PDF, one string per page: pdftoppm at 200 DPI, then
 /// `tesseract -l swe --psm <psm>` (1 also turns rotated pages upright).
 pub fn ocr_pages(pdf: &Path, work: &Path, tag: &str, psm: &str) -> Vec<String> {

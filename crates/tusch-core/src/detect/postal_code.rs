@@ -13,7 +13,8 @@
 //! codes) and the postort in the list of postorter (`data/postorter.txt`, 1,707 names), both
 //! from sjbrg/swedish-geodata (CC0), by binary search. A second word is part of the postort
 //! only when the two words are a known postort ("Upplands Väsby"), so "123 45 Ankeby Tel" stops
-//! at "Ankeby".
+//! at "Ankeby". Postorter are also recognised without their å, ä and ö ("VASTRA FROLUNDA",
+//! "Orebro"), as OCR reads them off grey scans.
 //!
 //! | code in list | postort in list | `NNN NN` | `NNNNN` |
 //! | --- | --- | --- | --- |
@@ -41,7 +42,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::util::{has_context, is_hspace, WordList, DASH, HS};
+use super::util::{fold_diacritics, has_context, is_hspace, WordList, DASH, HS};
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
 
@@ -51,6 +52,26 @@ static POSTNUMMER: LazyLock<WordList> =
     LazyLock::new(|| WordList::new(include_str!("../../data/postnummer.txt")));
 static POSTORTER: LazyLock<WordList> =
     LazyLock::new(|| WordList::new(include_str!("../../data/postorter.txt")));
+
+/// The postorter without å, ä, ö, sorted: what OCR and ASCII-only systems write.
+static POSTORTER_FOLDED: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut v: Vec<String> = include_str!("../../data/postorter.txt")
+        .lines()
+        .map(|l| fold_diacritics(l.trim()))
+        .filter(|l| !l.is_empty())
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+});
+
+/// Whether `ort` (lower-case) is a postort, spelt properly or without its diacritics.
+fn is_postort(ort: &str) -> bool {
+    POSTORTER.contains(ort)
+        || POSTORTER_FOLDED
+            .binary_search(&fold_diacritics(ort))
+            .is_ok()
+}
 
 static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     let word = r"[A-ZÅÄÖÉÜ][\p{L}]+(?:-[A-ZÅÄÖÉÜ][\p{L}]+)?";
@@ -117,14 +138,14 @@ impl Detector for PostalCodeDetector {
             }
             // The postort is two words only when the pair is a known postort.
             let mut end = w1.end();
-            let mut ort_known = POSTORTER.contains(&w1_lower);
+            let mut ort_known = is_postort(&w1_lower);
             if let (Some(sep), Some(w2)) = (caps.name("sep2"), caps.name("w2")) {
                 let pair = format!(
                     "{w1_lower}{}{}",
                     if sep.as_str() == "-" { "-" } else { " " },
                     w2.as_str().to_lowercase()
                 );
-                if POSTORTER.contains(&pair) {
+                if is_postort(&pair) {
                     end = w2.end();
                     ort_known = true;
                 }
@@ -189,6 +210,18 @@ mod tests {
         assert!(POSTNUMMER.len() > 15_000);
         assert!(is_postnummer("11122"));
         assert!(POSTORTER.contains("upplands väsby"));
+    }
+
+    #[test]
+    fn postorter_without_diacritics_are_known() {
+        // OCR of the letterhead of fixtures/scans/beslut-bistand-skannad.pdf.
+        assert_eq!(
+            found("421 33 VASTRA FROLUNDA"),
+            vec![("421 33 VASTRA FROLUNDA", 0.98)]
+        );
+        assert_eq!(found("701 41 Orebro"), vec![("701 41 Orebro", 0.98)]);
+        // A pair that folds to no postort still stops after the first word.
+        assert_eq!(masked("421 33 Vastra Tel"), vec!["421 33 Vastra"]);
     }
 
     #[test]

@@ -13,8 +13,9 @@
 //! - an e-mail address inside the URL, including `mailto:` links and `%40` (rule
 //!   `email_in_url`).
 //!
-//! URLs start with `http://`, `https://` or `www.`; the social networks' domains are also
-//! found without either (`facebook.com/anna.berg`).
+//! URLs start with a scheme (`https://`, `http://`, `ftp://` — or what OCR makes of
+//! `https://` on a scan, such as `nttps://`) or `www.`; the social networks' domains are
+//! also found without either (`facebook.com/anna.berg`).
 //!
 //! # How it validates
 //!
@@ -52,7 +53,7 @@ const NAME: &str = "url";
 
 static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)(?:(?:https?://|www\.)[^\s<>"'\x{00A0}]+|mailto:[^\s<>"'\x{00A0}]+|(?:[a-z0-9-]+\.)*(?:facebook\.com|fb\.com|instagram\.com|linkedin\.com|twitter\.com|x\.com|tiktok\.com|youtube\.com|github\.com|threads\.net|snapchat\.com)/[^\s<>"'\x{00A0}]+)"#,
+        r#"(?i)(?:(?:[a-z][a-z0-9+.-]{0,9}://|www\.)[^\s<>"'\x{00A0}]+|mailto:[^\s<>"'\x{00A0}]+|(?:[a-z0-9-]+\.)*(?:facebook\.com|fb\.com|instagram\.com|linkedin\.com|twitter\.com|x\.com|tiktok\.com|youtube\.com|github\.com|threads\.net|snapchat\.com)/[^\s<>"'\x{00A0}]+)"#,
     )
     .expect("url pattern compiles")
 });
@@ -242,10 +243,11 @@ fn classify(url: &str) -> Option<(&'static str, f32)> {
     if lower.starts_with("mailto:") || has_email || lower.contains("%40") {
         return Some(("email_in_url", 0.9));
     }
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-        .unwrap_or(&lower);
+    // Any scheme: OCR reads "https://" as "nttps://" or "bttps://" often enough.
+    let rest = match lower.find("://") {
+        Some(i) if i <= 10 => &lower[i + 3..],
+        _ => &lower,
+    };
     let (host_port, after_host) = match rest.find(['/', '?', '#']) {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
@@ -337,6 +339,19 @@ mod tests {
         assert_eq!(found(t)[0].1, "email_in_url");
         assert_eq!(found("mailto:anna.berg@example.se")[0].1, "email_in_url");
         assert_eq!(found("http://ankeby.se/arende?id=4711")[0].1, "id_query");
+    }
+
+    /// OCR of fixtures/scans/klagomal-medborgare-skannad.pdf: the h of https read as n,
+    /// the @ as e.
+    #[test]
+    fn a_scheme_misread_by_ocr_still_starts_a_url() {
+        let t = "nttps://e-tjanst.ankeby.se/felanmalan?email=kerstin.raskeexample.com";
+        assert_eq!(found(t), vec![(t, "personal_query".to_owned())]);
+        assert_eq!(
+            found("se bttps://www.facebook.com/anna.berg.123 nu")[0].0,
+            "bttps://www.facebook.com/anna.berg.123"
+        );
+        assert!(found("nttps://www.ankeby.se/bygglov").is_empty());
     }
 
     #[test]

@@ -200,6 +200,26 @@ impl WordList {
     }
 }
 
+/// `word` with the Swedish diacritics dropped: å and ä become a, ö becomes o, é e, ü u
+/// (either case). OCR of a grey scan often loses the ring and the dots, and some systems
+/// print names in ASCII only ("VASTRA FROLUNDA"); comparing folded forms finds them in
+/// lists that spell them properly.
+pub fn fold_diacritics(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'å' | 'ä' | 'à' | 'á' => 'a',
+            'Å' | 'Ä' | 'À' | 'Á' => 'A',
+            'ö' | 'ø' | 'ó' => 'o',
+            'Ö' | 'Ø' | 'Ó' => 'O',
+            'é' | 'è' => 'e',
+            'É' | 'È' => 'E',
+            'ü' => 'u',
+            'Ü' => 'U',
+            c => c,
+        })
+        .collect()
+}
+
 /// Whether one of `words` (lower-case) occurs as a whole word in the `window` bytes before
 /// `at`, on the same line. For context that must be close and must not leak across lines,
 /// e.g. a negative context word ("bankgiro") that should lower only the number it labels.

@@ -6,6 +6,9 @@
 //! letter). Only capital letters count, and the letter group uses the letters Transportstyrelsen
 //! issues: not I, Q, V, Å, Ä or Ö (the last character also never O).
 //!
+//! On a scan, one letter of the group may be an OCR confusion: a J read as `)`, `}` or `]`,
+//! an O as `0`, a B as `8` (rules `…_ocr`, 0.05 lower).
+//!
 //! # How it validates
 //!
 //! A plate has no check digit, so the pattern plus a deny-list is all there is: three-letter
@@ -40,7 +43,7 @@ const NAME: &str = "vehicle_plate";
 
 static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?-u:\b)(?P<letters>[A-HJ-PR-UW-Z]{{3}})(?P<sp>{HS})?(?P<digits>[0-9]{{2}})(?P<last>[0-9A-HJ-NPR-UW-Z])(?-u:\b)"
+        r"(?-u:\b)(?P<letters>[A-HJ-PR-UW-Z][A-HJ-PR-UW-Z08)}}\]]{{2}})(?P<sp>{HS})?(?P<digits>[0-9]{{2}})(?P<last>[0-9A-HJ-NPR-UW-Z])(?-u:\b)"
     ))
     .expect("plate pattern compiles")
 });
@@ -104,7 +107,19 @@ impl Detector for VehiclePlateDetector {
                 continue;
             };
             let span = m.range();
+            let Some((letters, misread)) = read_letters(letters.as_str()) else {
+                continue;
+            };
             if DENY.contains(&letters.as_str()) || !is_number_token(text, &span) {
+                continue;
+            }
+            // "(AB) 123" is a bracketed abbreviation, not a plate with a J read as ")".
+            if misread
+                && text[..span.start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| matches!(c, '(' | '[' | '{'))
+            {
                 continue;
             }
             let letter_last = last.as_str().bytes().all(|b| b.is_ascii_uppercase());
@@ -116,6 +131,17 @@ impl Detector for VehiclePlateDetector {
                 (false, false) => ("abc123", 0.6),
             };
             let score = if context { 0.9 } else { base };
+            // One letter read from an OCR confusion is one more doubt.
+            let (rule, score) = if misread {
+                let score = match (context, rule) {
+                    (true, _) => 0.85,
+                    (false, "abc_123") => 0.6,
+                    (false, _) => 0.55,
+                };
+                (ocr_rule(rule), score)
+            } else {
+                (rule, score)
+            };
             out.push(Finding::new(
                 span,
                 Category::VehiclePlate,
@@ -123,6 +149,41 @@ impl Detector for VehiclePlateDetector {
                 explain(NAME, rule, Validation::NotApplicable).with_context(context),
             ));
         }
+    }
+}
+
+/// The letter group as issued, and whether one of its characters was read through an OCR
+/// confusion: a J that OCR read as `)`, `}` or `]`, an O read as `0`, a B read as `8`.
+/// Two confusions in three characters is no longer a plate; a confusion in the first place
+/// never matches the pattern.
+fn read_letters(group: &str) -> Option<(String, bool)> {
+    let mut misread = 0;
+    let letters: String = group
+        .chars()
+        .map(|c| match c {
+            ')' | '}' | ']' => {
+                misread += 1;
+                'J'
+            }
+            '0' => {
+                misread += 1;
+                'O'
+            }
+            '8' => {
+                misread += 1;
+                'B'
+            }
+            c => c,
+        })
+        .collect();
+    (misread <= 1).then_some((letters, misread == 1))
+}
+
+fn ocr_rule(rule: &'static str) -> &'static str {
+    match rule {
+        "abc_12d" => "abc_12d_ocr",
+        "abc_123" => "abc_123_ocr",
+        _ => "abc123_ocr",
     }
 }
 
@@ -145,6 +206,21 @@ mod tests {
         assert_eq!(found("XYZ789"), vec![("XYZ789", 0.6)]);
         assert_eq!(found("(GHJ 45K)"), vec![("GHJ 45K", 0.6)]);
         assert_eq!(found("ABC\u{00A0}123"), vec![("ABC\u{00A0}123", 0.65)]);
+    }
+
+    /// OCR of fixtures/scans/parkering-fordon-skannad.pdf read the J of "BPJ 317" as ")"
+    /// and as "}".
+    #[test]
+    fn a_letter_misread_by_ocr_still_makes_a_plate() {
+        assert_eq!(found("Fordon BP) 317 stod"), vec![("BP) 317", 0.85)]);
+        assert_eq!(found("regnr BP} 317"), vec![("BP} 317", 0.85)]);
+        assert_eq!(found("B0J 317"), vec![("B0J 317", 0.6)]);
+        let mut out = Vec::new();
+        VehiclePlateDetector.detect("BP] 317", &mut out);
+        assert_eq!(out[0].explanation.rule, "abc_123_ocr");
+        for t in ["(KS) 123", "[SN] 123", "B00 317", "B)) 317", "8P) 317"] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
     }
 
     #[test]
