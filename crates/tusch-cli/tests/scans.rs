@@ -345,6 +345,13 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
                 t.turn,
                 "{f}: {p}"
             );
+            // And the slight skew the page was scanned with, to a third of a degree.
+            let skew = p["ocr_result"]["skew_degrees"].as_f64().unwrap() as f32;
+            assert!(
+                (skew - t.skew).abs() <= 0.35,
+                "{f}: skew {skew} against {}",
+                t.skew
+            );
         }
         measure(source, &report, &pages, &mut scans, f);
         // Baseline: the same pages of the text PDF, as the detectors see them without OCR.

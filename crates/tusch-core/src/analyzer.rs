@@ -108,6 +108,26 @@ impl Analyzer {
                 page.extend(findings);
             }
         }
+        // A second reading for the number detectors, with the letters OCR reads for digits
+        // ("1987O412-2384") written back; only findings over a changed token are new.
+        for (text, page) in pages.iter().zip(out.iter_mut()) {
+            let Some((folded, changed)) = crate::detect::ocr_digits::fold(text) else {
+                continue;
+            };
+            for d in self.detectors.iter().filter(|d| d.reads_numbers()) {
+                let mut more = Vec::new();
+                d.detect(&folded, &mut more);
+                page.extend(more.into_iter().filter_map(|mut f| {
+                    let changed_inside = changed
+                        .iter()
+                        .any(|c| c.start < f.span.end && f.span.start < c.end);
+                    changed_inside.then(|| {
+                        f.explanation.rule.push_str("_ocr");
+                        f
+                    })
+                }));
+            }
+        }
         for (text, page) in pages.iter().zip(out.iter_mut()) {
             // A detector bug must never turn into a panic when the span is sliced later.
             page.retain(|f| {
@@ -398,6 +418,39 @@ mod tests {
                 vec!["Lindqvist", "ÅSA"]
             ]
         );
+    }
+
+    /// OCR read a 0 as O and a 1 as l: the numbers are still found, from the folded
+    /// reading, and say so; ordinary words with those letters are not numbers.
+    #[test]
+    fn numbers_with_letters_ocr_misread_are_found_on_a_second_reading() {
+        let pages =
+            ["Personnummer 1987O412-2384. Ring O70-l74 06 05. Vitamin B12, SOS Alarm, lgh 1102."];
+        let a = Analyzer::new(DetectionPolicy::default());
+        let f = a.analyze(&pages);
+        let found: Vec<(&str, String)> = f.pages[0]
+            .iter()
+            .map(|x| (&pages[0][x.span.clone()], x.explanation.rule.clone()))
+            .collect();
+        assert!(
+            found.contains(&("1987O412-2384", "yyyymmdd-nnnn_ocr".to_owned())),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(t, r)| *t == "O70-l74 06 05" && r.ends_with("_ocr")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .all(|(t, _)| !t.contains("B12") && !t.contains("SOS")),
+            "{found:?}"
+        );
+        // A misread digit that breaks the Luhn check is not rescued by folding.
+        let pages = ["Ärende 1987O412-2385 i tabellen"];
+        assert!(a.analyze(&pages).pages[0].is_empty());
     }
 
     #[test]

@@ -43,6 +43,31 @@ impl GrayImage {
     }
 
     /// Paints the rectangle opaque black.
+    /// The image at half the resolution in both directions, each pixel the mean of a
+    /// 2×2 block (an odd last row or column is dropped).
+    pub fn half(&self) -> GrayImage {
+        let (w, h) = ((self.width / 2).max(1), (self.height / 2).max(1));
+        let src_w = self.width as usize;
+        let mut data = Vec::with_capacity(w as usize * h as usize);
+        for y in 0..h as usize {
+            for x in 0..w as usize {
+                let at = |dx: usize, dy: usize| {
+                    let (sx, sy) = (
+                        (2 * x + dx).min(src_w.saturating_sub(1)),
+                        (2 * y + dy).min((self.height as usize).saturating_sub(1)),
+                    );
+                    u32::from(self.data[sy * src_w + sx])
+                };
+                data.push(((at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1) + 2) / 4) as u8);
+            }
+        }
+        GrayImage {
+            width: w,
+            height: h,
+            data,
+        }
+    }
+
     pub fn burn(&mut self, r: &PixelRect) {
         for row in self.rows(r).collect::<Vec<_>>() {
             self.data[row].fill(0);
@@ -94,6 +119,19 @@ mod tests {
         assert!(img.is_black(&r, 0));
         assert_eq!(img.data[0], 255);
         assert_eq!(img.data.iter().filter(|&&v| v == 0).count(), 3 * 7);
+    }
+
+    #[test]
+    fn half_averages_blocks() {
+        let img = GrayImage {
+            width: 5,
+            height: 2,
+            data: vec![0, 100, 200, 200, 7, 0, 100, 200, 200, 7],
+        };
+        let h = img.half();
+        assert_eq!((h.width, h.height), (2, 1));
+        assert_eq!(h.data, vec![50, 200]);
+        assert_eq!(GrayImage::white(1, 1).half().data, vec![255]);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use tusch_core::{GrayImage, PageGeometry, TextLayer};
 
-pub use layer::{build_layer, rotate_quarter, unrotate_box, user_rect_to_pixels};
+pub use layer::{build_layer, estimate_skew, rotate_quarter, unrotate_box, user_rect_to_pixels};
 pub use tesseract::Tesseract;
 
 /// A word as the engine saw it, in pixels of the image it was given.
@@ -152,6 +152,9 @@ pub struct PageOcr {
     /// Number of words and their mean confidence (0–100).
     pub words: usize,
     pub mean_confidence: f32,
+    /// How far the text lines are turned counter-clockwise in the upright view, degrees
+    /// (a scan fed in slightly crooked), as estimated from the word boxes.
+    pub skew_degrees: f32,
 }
 
 /// Below this, a page's recognition is doubtful enough to check its orientation: an
@@ -204,26 +207,55 @@ fn is_weak(words: &[OcrWord]) -> bool {
 /// Recognises a page image (the page as displayed, rendered at `dpi`) and builds its text
 /// layer in user space of the page described by `geometry`.
 ///
-/// Orientation: most scans are upright, so the page is recognised as it is first; only
-/// when that result is weak is the orientation asked for (or, if the engine cannot tell,
-/// the other three turns tried) and the best result kept. A page scanned on its side thus
-/// costs two or three recognitions, an upright one costs one.
+/// Orientation: most scans are upright, so a portrait page is recognised as it is first;
+/// only when that result is weak is the orientation asked for (or, if the engine cannot
+/// tell, the other three turns tried) and the best result kept. A landscape page image is
+/// as often a portrait letter fed in sideways as a landscape document, and reading it the
+/// wrong way round costs a whole recognition for nothing, so its orientation is asked for
+/// first (a fraction of a recognition) and it is read the way that answer says. An upright
+/// portrait page costs one recognition; a sideways page one recognition and one orientation
+/// check; a page upside down two recognitions and a check.
 pub fn recognize_page(
     engine: &dyn OcrEngine,
     image: &GrayImage,
     dpi: u32,
     geometry: &PageGeometry,
 ) -> Result<PageOcr, OcrError> {
-    let mut best = (Orientation::Upright, engine.recognize(image, dpi)?);
+    let read = |o: Orientation| -> Result<Vec<OcrWord>, OcrError> {
+        if o == Orientation::Upright {
+            engine.recognize(image, dpi)
+        } else {
+            engine.recognize(&rotate_quarter(image, o), dpi)
+        }
+    };
+    let osd_first = image.width > image.height;
+    let first = if osd_first {
+        engine
+            .orientation(image, dpi)?
+            .unwrap_or(Orientation::Upright)
+    } else {
+        Orientation::Upright
+    };
+    let mut best = (first, read(first)?);
     if is_weak(&best.1) {
-        let candidates = match engine.orientation(image, dpi)? {
-            Some(Orientation::Upright) => Vec::new(),
-            Some(o) => vec![o],
-            None => vec![Orientation::Cw90, Orientation::Cw180, Orientation::Cw270],
+        let all = [
+            Orientation::Upright,
+            Orientation::Cw90,
+            Orientation::Cw180,
+            Orientation::Cw270,
+        ];
+        let candidates: Vec<Orientation> = if osd_first {
+            // The engine was asked already; its answer read weakly: try the other turns.
+            all.into_iter().filter(|&o| o != first).collect()
+        } else {
+            match engine.orientation(image, dpi)? {
+                Some(Orientation::Upright) => Vec::new(),
+                Some(o) => vec![o],
+                None => all.into_iter().filter(|&o| o != first).collect(),
+            }
         };
         for o in candidates {
-            let upright = rotate_quarter(image, o);
-            let words = engine.recognize(&upright, dpi)?;
+            let words = read(o)?;
             if quality(&words) > quality(&best.1) {
                 best = (o, words);
             }
@@ -246,6 +278,9 @@ pub fn recognize_page(
     Ok(PageOcr {
         layer,
         orientation,
+        // A line rising to the right (negative slope, y grows downwards) is turned
+        // counter-clockwise.
+        skew_degrees: -estimate_skew(&words).atan().to_degrees(),
         words: words.len(),
         mean_confidence: if scored.is_empty() {
             0.0
@@ -265,10 +300,20 @@ mod tests {
     /// made); shown on its side it reads the lines as vertical words, like Tesseract does.
     struct Fake {
         osd: Option<Orientation>,
+        reads: std::sync::atomic::AtomicUsize,
+    }
+
+    fn fake(osd: Option<Orientation>) -> Fake {
+        Fake {
+            osd,
+            reads: std::sync::atomic::AtomicUsize::new(0),
+        }
     }
 
     impl OcrEngine for Fake {
         fn recognize(&self, image: &GrayImage, _dpi: u32) -> Result<Vec<OcrWord>, OcrError> {
+            self.reads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let upright = image.height > image.width;
             let words = (0..20)
                 .map(|i| OcrWord {
@@ -317,16 +362,11 @@ mod tests {
     #[test]
     fn page_on_its_side_is_turned_upright_by_osd() {
         let (img, g) = landscape_page();
-        let r = recognize_page(
-            &Fake {
-                osd: Some(Orientation::Cw90),
-            },
-            &img,
-            72,
-            &g,
-        )
-        .unwrap();
+        let engine = fake(Some(Orientation::Cw90));
+        let r = recognize_page(&engine, &img, 72, &g).unwrap();
         assert_eq!(r.orientation, Orientation::Cw90);
+        // A landscape image is checked first and read once, the right way round.
+        assert_eq!(engine.reads.load(std::sync::atomic::Ordering::Relaxed), 1);
         assert!(r.layer.text().starts_with("ord0 ord1 ord2 ord3\r\nord4"));
         // Boxes come back onto the landscape page: inside it, and standing upright
         // (the text runs down the page).
@@ -344,7 +384,7 @@ mod tests {
     #[test]
     fn without_osd_every_turn_is_tried() {
         let (img, g) = landscape_page();
-        let r = recognize_page(&Fake { osd: None }, &img, 72, &g).unwrap();
+        let r = recognize_page(&fake(None), &img, 72, &g).unwrap();
         assert!(matches!(
             r.orientation,
             Orientation::Cw90 | Orientation::Cw270
@@ -360,15 +400,23 @@ mod tests {
             rotation: Rotation::R0,
         };
         // OSD would say 180, but an upright reading is strong, so it is never asked.
-        let r = recognize_page(
-            &Fake {
-                osd: Some(Orientation::Cw180),
-            },
-            &img,
-            72,
-            &g,
-        )
-        .unwrap();
+        let engine = fake(Some(Orientation::Cw180));
+        let r = recognize_page(&engine, &img, 72, &g).unwrap();
         assert_eq!(r.orientation, Orientation::Upright);
+        assert_eq!(engine.reads.load(std::sync::atomic::Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn a_landscape_page_the_engine_calls_upright_but_reads_weakly_tries_the_turns() {
+        // OSD says upright, the upright reading is vertical words (weak): the other three
+        // turns are tried and a sideways one wins.
+        let (img, g) = landscape_page();
+        let engine = fake(Some(Orientation::Upright));
+        let r = recognize_page(&engine, &img, 72, &g).unwrap();
+        assert!(matches!(
+            r.orientation,
+            Orientation::Cw90 | Orientation::Cw270
+        ));
+        assert_eq!(engine.reads.load(std::sync::atomic::Ordering::Relaxed), 4);
     }
 }

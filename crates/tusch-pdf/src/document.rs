@@ -104,6 +104,9 @@ pub struct OcrSummary {
     pub dpi: u32,
     /// How the page's content was turned (clockwise degrees), as OCR found it.
     pub orientation_degrees: u32,
+    /// How crooked the text lines are (counter-clockwise degrees, after the turn above),
+    /// estimated from the word boxes; the masks cover the words at any such skew.
+    pub skew_degrees: f32,
     pub words: usize,
     pub mean_confidence: f32,
     pub engine: String,

@@ -119,6 +119,7 @@ pub fn recognize_document_text(
             let summary = OcrSummary {
                 dpi,
                 orientation_degrees: orientation_degrees(ocr.orientation),
+                skew_degrees: (ocr.skew_degrees * 10.0).round() / 10.0,
                 words: ocr.words,
                 mean_confidence: (ocr.mean_confidence * 10.0).round() / 10.0,
                 engine: describe.clone(),

@@ -165,6 +165,10 @@ impl Detector for BankDetector {
         NAME
     }
 
+    fn reads_numbers(&self) -> bool {
+        true
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
         self.giro(text, out);
         self.accounts(text, out);

@@ -96,6 +96,10 @@ impl Detector for DateOfBirthDetector {
         NAME
     }
 
+    fn reads_numbers(&self) -> bool {
+        true
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
         // Without a birth word there is nothing to find; most pages have none.
         let lower = text.to_lowercase();

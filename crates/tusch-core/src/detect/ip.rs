@@ -71,6 +71,10 @@ impl Detector for IpDetector {
         NAME
     }
 
+    fn reads_numbers(&self) -> bool {
+        true
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
         for m in V4.find_iter(text) {
             let span = m.range();

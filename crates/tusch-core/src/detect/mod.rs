@@ -25,6 +25,9 @@
 //! | [`date_of_birth`] | date of birth | calendar, after a birth word |
 //! | [`names`] | person | first-name and surname lists + context |
 //!
+//! Detectors that find numbers ([`Detector::reads_numbers`]) also read the page a second
+//! time with the letters OCR reads for digits written back ([`ocr_digits`]).
+//!
 //! Detectors see the page text exactly as the text layer holds it: lines are separated by
 //! `"\r\n"`, and non-breaking spaces (U+00A0) and other Unicode spaces may occur where a
 //! document has a space; patterns treat them as spaces.
@@ -37,6 +40,7 @@ pub mod date_of_birth;
 pub mod email;
 pub mod ip;
 pub mod names;
+pub mod ocr_digits;
 pub mod payment_card;
 pub mod personnummer;
 pub mod phone;
@@ -55,6 +59,12 @@ pub trait Detector: Send + Sync {
 
     /// Appends findings for one page's text. Spans are byte ranges into `text`.
     fn detect(&self, text: &str, out: &mut Vec<Finding>);
+
+    /// Whether the detector finds numbers and should also read the text with OCR's letters
+    /// for digits written back ([`ocr_digits`]). Only cheap, validating detectors do.
+    fn reads_numbers(&self) -> bool {
+        false
+    }
 
     /// Detects on several pages at once. The default runs [`Detector::detect`] per page; a
     /// model-backed detector overrides it to batch its inference.

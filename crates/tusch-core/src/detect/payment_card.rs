@@ -91,6 +91,10 @@ impl Detector for PaymentCardDetector {
         NAME
     }
 
+    fn reads_numbers(&self) -> bool {
+        true
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
         for m in PATTERN.find_iter(text) {
             let span = m.range();

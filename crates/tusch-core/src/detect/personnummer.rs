@@ -212,6 +212,10 @@ impl Detector for PersonnummerDetector {
         NAME
     }
 
+    fn reads_numbers(&self) -> bool {
+        true
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
         for caps in PATTERN.captures_iter(text) {
             let (Some(m), Some(yy), Some(mm), Some(dd), Some(n)) = (

@@ -138,6 +138,10 @@ impl Detector for PhoneDetector {
         NAME
     }
 
+    fn reads_numbers(&self) -> bool {
+        true
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
         let mut pos = 0;
         while pos < text.len() {

@@ -111,6 +111,10 @@ impl Detector for PostalCodeDetector {
         NAME
     }
 
+    fn reads_numbers(&self) -> bool {
+        true
+    }
+
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
         for caps in PATTERN.captures_iter(text) {
             let (Some(m), Some(a), Some(b), Some(w1)) =
