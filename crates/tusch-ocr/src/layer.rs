@@ -1,5 +1,6 @@
 //! From OCR words to a text layer: one box per character, in user space of the page.
 
+use tusch_core::detect::names::is_known_name;
 use tusch_core::{DisplayRect, GrayImage, PageGeometry, Rect, TextLayer};
 
 use crate::{OcrWord, Orientation, PixelBox};
@@ -42,10 +43,43 @@ pub fn build_layer(
     dpi: u32,
     geometry: &PageGeometry,
 ) -> TextLayer {
+    build_layer_levelled(words, orientation, 0.0, width, height, dpi, geometry)
+}
+
+/// [`build_layer`] for words read from a levelled copy of the upright view: the upright view
+/// turned `levelled` degrees clockwise about its centre by [`crate::deskew::rotate`]. Each
+/// character's box is turned back with it (the box around its four turned corners) before
+/// it is turned onto the page, so a box stays on its ink however crooked the scan.
+pub fn build_layer_levelled(
+    words: &[OcrWord],
+    orientation: Orientation,
+    levelled: f32,
+    width: u32,
+    height: u32,
+    dpi: u32,
+    geometry: &PageGeometry,
+) -> TextLayer {
+    // The upright view's size: a quarter turn swaps the sides.
+    let (up_w, up_h) = match orientation {
+        Orientation::Cw90 | Orientation::Cw270 => (height, width),
+        _ => (width, height),
+    };
+    let unlevel = |(l, t, r, b): (f32, f32, f32, f32)| -> (f32, f32, f32, f32) {
+        if levelled == 0.0 {
+            return (l, t, r, b);
+        }
+        let corners = [(l, t), (r, t), (l, b), (r, b)]
+            .map(|(x, y)| crate::deskew::unrotate_point(x, y, levelled, up_w, up_h));
+        corners.iter().fold(
+            (f32::MAX, f32::MAX, f32::MIN, f32::MIN),
+            |(l, t, r, b), &(x, y)| (l.min(x), t.min(y), r.max(x), b.max(y)),
+        )
+    };
+    let words = rejoin_split_numbers(words);
     let mut layer = TextLayer::new();
     let mut prev: Option<((u32, u32, u32), &OcrWord)> = None;
     let to_pt = 72.0 / dpi.max(1) as f32;
-    for w in words {
+    for w in &words {
         let chars: Vec<char> = w.text.chars().filter(|c| !c.is_whitespace()).collect();
         if chars.is_empty() {
             continue;
@@ -67,8 +101,12 @@ pub fn build_layer(
         // A word standing upright (vertical text the engine read in place) cannot be split
         // along x: every character gets the whole word box, so a mask covers the word.
         if chars.len() >= 2 && (bottom - top) > 1.5 * (right - left) {
-            let (l, t, r, bt) =
-                unrotate_box((left, top, right, bottom), orientation, width, height);
+            let (l, t, r, bt) = unrotate_box(
+                unlevel((left, top, right, bottom)),
+                orientation,
+                width,
+                height,
+            );
             let display = DisplayRect {
                 left: l * to_pt,
                 top: t * to_pt,
@@ -84,7 +122,8 @@ pub fn build_layer(
         for &c in &chars {
             let x1 = x + unit * char_weight(c);
             let (l, r) = ((x - pad).max(left - pad), (x1 + pad).min(right + pad));
-            let (l, t, r, bt) = unrotate_box((l, top, r, bottom), orientation, width, height);
+            let (l, t, r, bt) =
+                unrotate_box(unlevel((l, top, r, bottom)), orientation, width, height);
             let display = DisplayRect {
                 left: l * to_pt,
                 top: t * to_pt,
@@ -157,6 +196,58 @@ fn median(v: &mut [f32]) -> Option<f32> {
     Some(v[v.len() / 2])
 }
 
+/// Puts back together a number that Tesseract's layout analysis cut in two and filed under
+/// different lines: on a form with two columns close together, "Org.nr 650711-2453" came
+/// out as "650711-2" in one column's line and "453" in the next column's, with another
+/// field's line between them. A word that ends in a digit or a dash is joined by a later
+/// word that starts with a digit, stands right after it on the same row (boxes overlapping
+/// vertically, gap under half the height), and completes a fixed-format number with it
+/// (see [`fixed_format`]); the later word is moved up to follow it on its line.
+fn rejoin_split_numbers(words: &[OcrWord]) -> Vec<OcrWord> {
+    let mut out: Vec<OcrWord> = words.to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        let a = &out[i];
+        let ends_number = a
+            .text
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_digit() || c == '-');
+        if ends_number && !fixed_format(&a.text) {
+            let (a_right, a_top, a_bottom) = (
+                (a.bbox.left + a.bbox.width) as f32,
+                a.bbox.top as f32,
+                (a.bbox.top + a.bbox.height) as f32,
+            );
+            let h = a.bbox.height as f32;
+            let line = (a.block, a.paragraph, a.line);
+            let found = out.iter().enumerate().skip(i + 1).find_map(|(j, b)| {
+                let same_line_next = j == i + 1 && (b.block, b.paragraph, b.line) == line;
+                if same_line_next || !b.text.starts_with(|c: char| c.is_ascii_digit()) {
+                    return None;
+                }
+                let gap = b.bbox.left as f32 - a_right;
+                let (b_top, b_bottom) = (b.bbox.top as f32, (b.bbox.top + b.bbox.height) as f32);
+                let overlap = a_bottom.min(b_bottom) - a_top.max(b_top);
+                let joined = format!("{}{}", a.text, b.text);
+                (gap > -0.2 * h
+                    && gap < 0.5 * h
+                    && overlap > 0.6 * h.min(b.bbox.height as f32)
+                    && fixed_format(&joined)
+                    && !fixed_format(&b.text))
+                .then_some(j)
+            });
+            if let Some(j) = found {
+                let mut b = out.remove(j);
+                (b.block, b.paragraph, b.line) = line;
+                out.insert(i + 1, b);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
 /// A gap between two words of one OCR line wider than this many times the taller word's
 /// height is a jump to another column, not a space. Tesseract reads a letterhead's two
 /// columns ("SN 2024/1234" at the left, "421 33 VÄSTRA FRÖLUNDA" at the right) as one line;
@@ -192,6 +283,17 @@ fn glued(a: &OcrWord, b: &OcrWord) -> bool {
     };
     let gap = b.bbox.left as f32 - (a.bbox.left + a.bbox.width) as f32;
     let h = a.bbox.height.min(b.bbox.height) as f32;
+    // OCR often splits a capital from the rest of its word ("J ohan", "Å berg",
+    // "M argareta") with a gap as wide as a space. A lone capital followed by a lower-case
+    // piece is glued when together they are a known first name or surname: then the name
+    // detectors and the NER model see the name, and its mask covers the capital.
+    let mut first_chars = a.text.chars();
+    if let (Some(cap), None) = (first_chars.next(), first_chars.next()) {
+        if cap.is_uppercase() && first.is_lowercase() && gap < 0.8 * h.max(1.0) {
+            let rest: String = b.text.chars().take_while(|c| c.is_alphabetic()).collect();
+            return is_known_name(&format!("{cap}{rest}"));
+        }
+    }
     let numeric = last.is_ascii_digit() || (last == ':' && is_ipv6_part(&a.text));
     if numeric && first.is_ascii_hexdigit() {
         if last.is_ascii_digit() && first.is_ascii_digit() && gap < 0.18 * h {
@@ -483,6 +585,54 @@ mod tests {
         assert!((slope - 0.02).abs() < 0.003, "{slope}");
         // No line of three words: no estimate.
         assert_eq!(estimate_skew(&words[..2]), 0.0);
+    }
+
+    #[test]
+    fn a_number_cut_into_two_lines_by_the_layout_is_rejoined() {
+        // fixtures/scans-heldout/faktura-paminnelse-skannad.pdf: the personnummer's tail
+        // filed under a later line, another field's line in between.
+        let mut tail = word("453", 1450, 600, 70, 3);
+        tail.block = 2;
+        let words = [
+            word("Org.nr", 1100, 600, 130, 1),
+            word("650711-2", 1250, 600, 185, 1),
+            word("Förfallodatum", 300, 660, 280, 2),
+            tail,
+            word("(enskild", 1540, 600, 150, 3),
+        ];
+        let l = build_layer(&words, Orientation::Upright, 2480, 3508, 300, &a4());
+        assert!(
+            l.text().starts_with("Org.nr 650711-2453\r\n"),
+            "{:?}",
+            l.text()
+        );
+        // A number on the next row is not pulled up, nor one that makes no known format.
+        let words = [
+            word("650711-2", 1250, 600, 185, 1),
+            word("453", 1450, 660, 70, 2),
+            word("031-390", 100, 800, 150, 3),
+            word("06", 260, 800, 40, 4),
+        ];
+        let l = build_layer(&words, Orientation::Upright, 2480, 3508, 300, &a4());
+        assert_eq!(l.text(), "650711-2\r\n453\r\n031-390\r\n06");
+    }
+
+    #[test]
+    fn a_capital_split_from_a_name_is_glued_back() {
+        let pair = |a: &str, b: &str| {
+            let wa = word(a, 100, 300, 30, 1);
+            let wb = word(b, 148, 300, 20 * b.len() as u32, 1);
+            build_layer(&[wa, wb], Orientation::Upright, 2480, 3508, 300, &a4())
+                .text()
+                .to_owned()
+        };
+        assert_eq!(pair("J", "ohan"), "Johan");
+        assert_eq!(pair("Å", "berg,"), "Åberg,");
+        assert_eq!(pair("M", "argareta"), "Margareta");
+        // Not a name together: a one-letter word stays a word.
+        assert_eq!(pair("I", "dag"), "I dag");
+        assert_eq!(pair("K", "uratorn"), "K uratorn");
+        assert_eq!(pair("A", "och"), "A och");
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! busy machine; Tusch parallelises across pages instead), passes the image on stdin (no
 //! temporary file holds the page) and parses the TSV output.
 
+pub mod deskew;
 mod layer;
 mod tesseract;
 
@@ -26,7 +27,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use tusch_core::{GrayImage, PageGeometry, TextLayer};
 
-pub use layer::{build_layer, estimate_skew, rotate_quarter, unrotate_box, user_rect_to_pixels};
+pub use layer::{
+    build_layer, build_layer_levelled, estimate_skew, rotate_quarter, unrotate_box,
+    user_rect_to_pixels,
+};
 pub use tesseract::Tesseract;
 
 /// A word as the engine saw it, in pixels of the image it was given.
@@ -153,7 +157,8 @@ pub struct PageOcr {
     pub words: usize,
     pub mean_confidence: f32,
     /// How far the text lines are turned counter-clockwise in the upright view, degrees
-    /// (a scan fed in slightly crooked), as estimated from the word boxes.
+    /// (a scan fed in slightly crooked): the angle the page was levelled by before reading
+    /// plus what the word boxes still show.
     pub skew_degrees: f32,
 }
 
@@ -221,11 +226,22 @@ pub fn recognize_page(
     dpi: u32,
     geometry: &PageGeometry,
 ) -> Result<PageOcr, OcrError> {
-    let read = |o: Orientation| -> Result<Vec<OcrWord>, OcrError> {
-        if o == Orientation::Upright {
-            engine.recognize(image, dpi)
+    // Each reading: the page turned by `o`, levelled if it is skewed; the words come with
+    // the angle they were levelled by.
+    let read = |o: Orientation| -> Result<(f32, Vec<OcrWord>), OcrError> {
+        let turned;
+        let upright = if o == Orientation::Upright {
+            image
         } else {
-            engine.recognize(&rotate_quarter(image, o), dpi)
+            turned = rotate_quarter(image, o);
+            &turned
+        };
+        let skew = deskew::find_skew(upright, dpi);
+        if skew.abs() >= deskew::MIN_DESKEW_DEGREES {
+            let level = deskew::rotate(upright, skew);
+            Ok((skew, engine.recognize(&level, dpi)?))
+        } else {
+            Ok((0.0, engine.recognize(upright, dpi)?))
         }
     };
     let osd_first = image.width > image.height;
@@ -237,7 +253,7 @@ pub fn recognize_page(
         Orientation::Upright
     };
     let mut best = (first, read(first)?);
-    if is_weak(&best.1) {
+    if is_weak(&best.1 .1) {
         let all = [
             Orientation::Upright,
             Orientation::Cw90,
@@ -255,16 +271,17 @@ pub fn recognize_page(
             }
         };
         for o in candidates {
-            let words = read(o)?;
-            if quality(&words) > quality(&best.1) {
-                best = (o, words);
+            let reading = read(o)?;
+            if quality(&reading.1) > quality(&best.1 .1) {
+                best = (o, reading);
             }
         }
     }
-    let (orientation, words) = best;
-    let layer = build_layer(
+    let (orientation, (levelled, words)) = best;
+    let layer = build_layer_levelled(
         &words,
         orientation,
+        levelled,
         image.width,
         image.height,
         dpi,
@@ -280,7 +297,7 @@ pub fn recognize_page(
         orientation,
         // A line rising to the right (negative slope, y grows downwards) is turned
         // counter-clockwise.
-        skew_degrees: -estimate_skew(&words).atan().to_degrees(),
+        skew_degrees: levelled - estimate_skew(&words).atan().to_degrees(),
         words: words.len(),
         mean_confidence: if scored.is_empty() {
             0.0

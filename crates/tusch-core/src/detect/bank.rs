@@ -16,7 +16,8 @@
 //! is also an invoice number one time in ten, a bankgiro needs a context word within 30
 //! bytes ("bankgiro", "bg", "bankgironummer") to reach 0.95 and scores 0.45 without one; a
 //! plusgiro, whose shape is even more common, is reported only next to "plusgiro", "pg" or
-//! "postgiro". A failed Luhn check next to a context word scores 0.55.
+//! "postgiro" — on the same line before it, or alone on the line above (a table that OCR
+//! reads one cell per line). A failed Luhn check next to a context word scores 0.55.
 //! Clearing + account numbers have no uniform check digit across banks; the shape (a
 //! four-digit clearing number not starting with 0, optionally with a fifth digit after a
 //! dash, and an account of 6–12 digits) plus a context word (konto, kontonummer, clearing,
@@ -44,7 +45,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::util::{context_before, has_context, is_number_token, luhn_valid, DASH, HS};
+use super::util::{
+    context_before, has_context, is_number_token, label_line_above, luhn_valid, DASH, HS,
+};
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
 
@@ -216,7 +219,9 @@ impl BankDetector {
         }
         for m in PLUSGIRO.find_iter(text) {
             let span = m.range();
-            if !is_number_token(text, &span) || !context_before(text, span.start, PG_CONTEXT, 30) {
+            let labelled = context_before(text, span.start, PG_CONTEXT, 30)
+                || label_line_above(text, span.start, PG_CONTEXT);
+            if !is_number_token(text, &span) || !labelled {
                 continue;
             }
             let digits = super::util::digits_of(m.as_str());
@@ -432,6 +437,13 @@ mod tests {
         assert_eq!(masked("Plusgiro 4 81 23-4"), vec!["4 81 23-4"]);
         assert_eq!(masked("PG 48 12 34-3"), vec!["48 12 34-3"]);
         assert!(found("4 81 23-4").is_empty());
+        // OCR of a payment table (fixtures/scans-heldout, faktura-paminnelse): one cell per
+        // line.
+        assert_eq!(
+            masked("Bankgiro\r\n5402-7750\r\nPlusgiro\r\n48 77 12-2\r\nIBAN"),
+            vec!["5402-7750", "48 77 12-2"]
+        );
+        assert!(found("Antal\r\n4 81 23-4").is_empty());
     }
 
     #[test]

@@ -238,10 +238,47 @@ pub fn line_before(text: &str, at: usize, window: usize) -> &str {
     }
 }
 
+/// Whether the value at `at` starts its line and the line before is one of `words` alone
+/// (a label, lower-case, punctuation around it ignored): a form or table cell read by OCR
+/// one cell per line, "Plusgiro\r\n48 77 12-2".
+pub fn label_line_above(text: &str, at: usize, words: &[&str]) -> bool {
+    let head = &text[..at];
+    let Some(nl) = head.rfind('\n') else {
+        return false;
+    };
+    if !head[nl + 1..].trim().is_empty() {
+        return false;
+    }
+    let above = head[..nl].trim_end_matches(['\r', '\n']);
+    let line = match above.rfind('\n') {
+        Some(i) => &above[i + 1..],
+        None => above,
+    };
+    let label = line
+        .trim()
+        .trim_matches(|c: char| c == ':' || c == '|' || c == '.' || c.is_whitespace())
+        .to_lowercase();
+    words.contains(&label.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_label_alone_on_the_line_above() {
+        let t = "Bankgiro\r\n5402-7750\r\nPlusgiro:\r\n48 77 12-2";
+        let at = t.find("48").unwrap();
+        assert!(label_line_above(t, at, &["plusgiro"]));
+        assert!(!label_line_above(t, t.find("5402").unwrap(), &["plusgiro"]));
+        assert!(!label_line_above(
+            "Plusgiro och\r\n48 77 12-2",
+            14,
+            &["plusgiro"]
+        ));
+        assert!(!label_line_above("48 77 12-2", 0, &["plusgiro"]));
+    }
 
     #[test]
     fn luhn_known_values() {
