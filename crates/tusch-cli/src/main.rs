@@ -295,7 +295,7 @@ fn detect(
                 "category": f.category,
                 "score": f.score,
                 "explanation": f.explanation,
-                "rects": page.layer.rects_for(&f.span),
+                "rects": page.layer.mask_rects_for(&f.span, f.category == tusch_core::Category::Person),
             });
             if show_text {
                 row["text"] = text[f.span.clone()].into();

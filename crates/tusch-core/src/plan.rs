@@ -93,7 +93,7 @@ impl RedactionPlan {
                     .filter_map(|f| {
                         let rects: Vec<Rect> = page
                             .layer
-                            .rects_for(&f.span)
+                            .mask_rects_for(&f.span, f.category == Category::Person)
                             .iter()
                             .map(|r| r.inflate(padding_pt))
                             .collect();

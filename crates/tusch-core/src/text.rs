@@ -99,6 +99,53 @@ impl TextLayer {
         first..last + 1
     }
 
+    /// The boxes a mask over `span` covers: [`Self::rects_for`] of the span widened over
+    /// brackets and quotes that touch it with no space between (`[198.51.100.23]`,
+    /// `(070-174 06 05)`). On a scan OCR gives a box per word only and each character's box
+    /// is an estimate; when OCR reads one bracket too many ("[198.51.100.23]}") the estimate
+    /// for the last digit falls short of its ink. A mask that runs on to the word's end
+    /// cannot fall short, and a masked bracket hides nothing anyone needs.
+    ///
+    /// With `whole_words` (a name), the span also runs on to the ends of the words it
+    /// touches, trailing sentence punctuation aside: OCR turns "Karl-Johan" into
+    /// "Karl-) ohan", and a name's mask should not stop inside a word of it.
+    pub fn mask_rects_for(&self, span: &Range<usize>, whole_words: bool) -> Vec<Rect> {
+        let text = self.text.as_str();
+        if span.start >= span.end || span.end > text.len() {
+            return self.rects_for(span);
+        }
+        let span = if whole_words {
+            let in_word = |c: char| !c.is_whitespace();
+            let mut start = span.start;
+            while let Some(c) = text[..start].chars().next_back().filter(|&c| in_word(c)) {
+                start -= c.len_utf8();
+            }
+            let mut end = span.end;
+            while let Some(c) = text[end..].chars().next().filter(|&c| in_word(c)) {
+                end += c.len_utf8();
+            }
+            let word_end = start
+                + text[start..end]
+                    .trim_end_matches([',', '.', ';', ':', '!', '?'])
+                    .len();
+            start..word_end.max(span.end)
+        } else {
+            span.clone()
+        };
+        let span = &span;
+        let opening = |c: char| matches!(c, '(' | '[' | '{' | '<' | '"' | '\'' | '«' | '“' | '‘');
+        let closing = |c: char| matches!(c, ')' | ']' | '}' | '>' | '"' | '\'' | '»' | '”' | '’');
+        let mut start = span.start;
+        while let Some(c) = text[..start].chars().next_back().filter(|&c| opening(c)) {
+            start -= c.len_utf8();
+        }
+        let mut end = span.end;
+        while let Some(c) = text[end..].chars().next().filter(|&c| closing(c)) {
+            end += c.len_utf8();
+        }
+        self.rects_for(&(start..end))
+    }
+
     /// The boxes of the characters in `span`, merged into one rectangle per run of
     /// characters on the same line. Characters without a box are skipped.
     pub fn rects_for(&self, span: &Range<usize>) -> Vec<Rect> {
@@ -172,6 +219,36 @@ mod tests {
         assert_eq!(rects.len(), 2, "{rects:?}");
         assert!((rects[0].x0 - (72.0 + 6.0 * 6.0)).abs() < 1e-3);
         assert!((rects[1].x1 - (72.0 + 6.0 * 3.0 + 5.0)).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_mask_runs_on_over_touching_brackets() {
+        let t = layer(&[("IP: [198.51.100.23]}, mobil (070-174 06 05).", 700.0)]);
+        let ip = t.text().find("198").unwrap();
+        let r = t.mask_rects_for(&(ip..ip + "198.51.100.23".len()), false);
+        // From the "[" to the "}" (characters 4 to 19, 6 units apart, 5 wide).
+        assert_eq!(r.len(), 1);
+        assert!((r[0].x0 - (72.0 + 6.0 * 4.0)).abs() < 1e-3, "{r:?}");
+        assert!((r[0].x1 - (72.0 + 6.0 * 19.0 + 5.0)).abs() < 1e-3, "{r:?}");
+        // The comma and the full stop after a closing bracket stay unmasked.
+        let ph = t.text().find("070").unwrap();
+        let r = t.mask_rects_for(&(ph..ph + "070-174 06 05".len()), false);
+        let close = t.text().find(").").unwrap();
+        assert!(
+            (r[0].x1 - (72.0 + 6.0 * close as f32 + 5.0)).abs() < 1e-3,
+            "{r:?}"
+        );
+        // A name runs on to the ends of its words, not over the comma after them.
+        let t = layer(&[("Till Karl-) ohan Holm, Ankeby", 700.0)]);
+        let k = t.text().find("Karl").unwrap();
+        let r = t.mask_rects_for(&(k..k + 4), true);
+        assert!((r[0].x1 - (72.0 + 6.0 * 10.0 + 5.0)).abs() < 1e-3, "{r:?}");
+        let h = t.text().find("Holm").unwrap();
+        let r = t.mask_rects_for(&(h..h + 4), true);
+        assert!(
+            (r[0].x1 - (72.0 + 6.0 * (h as f32 + 3.0) + 5.0)).abs() < 1e-3,
+            "{r:?}"
+        );
     }
 
     /// A plate on a scan turned 90°: OCR gives each character a box that is wider (across

@@ -9,13 +9,14 @@
 //! The angle is found by the classic projection-profile method: on a small, thresholded
 //! copy of the page, the rows of ink are summed along each candidate slope; when the slope
 //! matches the lines, ink piles up in the rows of text and the gaps between them stay empty,
-//! so the sum of squared row totals is largest. Candidates run from −5° to 5° in 0.2° steps,
-//! then ±0.2° around the best in 0.05° steps.
+//! so the sum of squared row totals is largest. Candidates run from −10° to 10° in 0.2°
+//! steps, then ±0.2° around the best in 0.05° steps.
 
 use tusch_core::GrayImage;
 
-/// Beyond this a page is not "slightly" skewed; the search does not look further.
-const MAX_DEGREES: f32 = 5.0;
+/// The search looks this far either way: beyond a scanner's few degrees, a page
+/// photographed by hand can be ten degrees off.
+const MAX_DEGREES: f32 = 10.0;
 
 /// Below this the straightening is not worth a resampling of the page.
 pub const MIN_DESKEW_DEGREES: f32 = 0.4;
@@ -29,10 +30,10 @@ pub fn find_skew(img: &GrayImage, dpi: u32) -> f32 {
     if w < 16 || h < 16 {
         return 0.0;
     }
-    // Ink points of the reduced page: blocks whose mean is dark. Averaging a block first
-    // keeps scanner grain from counting as ink.
+    // The reduced page: each block's mean. Averaging a block first keeps scanner grain
+    // from counting as ink.
     let src_w = img.width as usize;
-    let mut ink: Vec<(f32, f32)> = Vec::new();
+    let mut dark = vec![false; w * h];
     for by in 0..h {
         for bx in 0..w {
             let mut sum = 0u32;
@@ -40,7 +41,17 @@ pub fn find_skew(img: &GrayImage, dpi: u32) -> f32 {
                 let row = &img.data[y * src_w + bx * factor..y * src_w + (bx + 1) * factor];
                 sum += row.iter().map(|&v| u32::from(v)).sum::<u32>();
             }
-            if sum < 140 * (factor * factor) as u32 {
+            dark[by * w + bx] = sum < 140 * (factor * factor) as u32;
+        }
+    }
+    // Ink points: dark blocks with a light neighbour. Text at this size is all edges; a
+    // solid dark area — the table under a page photographed by hand, a black scanner lid,
+    // a filled box — counts only along its border, whose straight edges follow the page.
+    let mut ink: Vec<(f32, f32)> = Vec::new();
+    for by in 1..h - 1 {
+        for bx in 1..w - 1 {
+            let i = by * w + bx;
+            if dark[i] && !(dark[i - 1] && dark[i + 1] && dark[i - w] && dark[i + w]) {
                 ink.push((bx as f32 - w as f32 / 2.0, by as f32));
             }
         }
@@ -166,10 +177,25 @@ mod tests {
 
     #[test]
     fn skew_is_found_to_a_tenth_of_a_degree() {
-        for deg in [0.0f32, 0.7, -1.2, 2.5, -3.0, 4.5] {
+        for deg in [0.0f32, 0.7, -1.2, 2.5, -3.0, 4.5, 7.0, -9.5] {
             let found = find_skew(&page(deg), 150);
             assert!((found - deg).abs() <= 0.1, "{deg}: found {found}");
         }
+    }
+
+    /// A page photographed on a dark table: the dark surround must not outweigh the lines.
+    #[test]
+    fn a_dark_surround_does_not_hide_the_skew() {
+        let mut img = page(-7.8);
+        let w = img.width as usize;
+        for (i, v) in img.data.iter_mut().enumerate() {
+            let (x, y) = (i % w, i / w);
+            if x < 120 || x > w - 120 || y < 100 {
+                *v = 30;
+            }
+        }
+        let found = find_skew(&img, 150);
+        assert!((found + 7.8).abs() <= 0.1, "found {found}");
     }
 
     #[test]

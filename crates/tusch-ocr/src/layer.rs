@@ -7,8 +7,9 @@ use crate::{OcrWord, Orientation, PixelBox};
 
 /// How wide a character is relative to an average one. OCR gives boxes per word only;
 /// splitting a word in proportion to typical glyph widths puts each character's box closer
-/// to its ink than an even split, so a mask over part of a word (a name followed by a
-/// comma, "Svenssons" of which only "Svensson" is a name) stays on its letters.
+/// to its ink than an even split in a proportional font, so a mask over part of a word (a
+/// name followed by a comma, "Svenssons" of which only "Svensson" is a name) stays on its
+/// letters. A monospaced font is split evenly; each box covers both estimates.
 fn char_weight(c: char) -> f32 {
     match c {
         'i' | 'l' | 'j' | 'I' | '!' | '|' | '.' | ',' | ':' | ';' | '\'' => 0.45,
@@ -118,10 +119,19 @@ pub fn build_layer_levelled(
             }
             continue;
         }
+        // Each character's box covers both its share by typical glyph widths and its share
+        // of an even split: in a proportional font the first is right, in a monospaced one
+        // (Courier in e-mail printouts and forms) the second, and over a long token such as
+        // "[198.51.100.23]" the two drift apart by more than a character.
+        let even = (right - left) / chars.len() as f32;
         let mut x = left;
-        for &c in &chars {
+        for (i, &c) in chars.iter().enumerate() {
             let x1 = x + unit * char_weight(c);
-            let (l, r) = ((x - pad).max(left - pad), (x1 + pad).min(right + pad));
+            let (e0, e1) = (left + even * i as f32, left + even * (i + 1) as f32);
+            let (l, r) = (
+                (x.min(e0) - pad).max(left - pad),
+                (x1.max(e1) + pad).min(right + pad),
+            );
             let (l, t, r, bt) =
                 unrotate_box(unlevel((l, top, r, bottom)), orientation, width, height);
             let display = DisplayRect {
@@ -615,6 +625,25 @@ mod tests {
         ];
         let l = build_layer(&words, Orientation::Upright, 2480, 3508, 300, &a4());
         assert_eq!(l.text(), "650711-2\r\n453\r\n031-390\r\n06");
+    }
+
+    /// fixtures/scans/epost-trad-skannad.tif is Courier: every character is as wide as the
+    /// next, and a split by typical proportional widths put the end of an IP address a
+    /// character off its ink.
+    #[test]
+    fn characters_of_a_monospaced_word_keep_their_cells() {
+        let text = "[198.51.100.23]}";
+        let n = text.chars().count() as u32;
+        let words = [word(text, 600, 300, 25 * n, 1)];
+        let l = build_layer(&words, Orientation::Upright, 2480, 3508, 300, &a4());
+        for (i, c) in l.chars().iter().enumerate() {
+            let px = user_rect_to_pixels(&a4(), &c.rect.unwrap(), 300);
+            let cell = (600 + 25 * i as u32, 600 + 25 * (i as u32 + 1));
+            assert!(
+                px.left <= cell.0 + 1 && px.left + px.width + 1 >= cell.1,
+                "char {i}: {px:?} against cell {cell:?}"
+            );
+        }
     }
 
     #[test]

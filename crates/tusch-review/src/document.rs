@@ -290,7 +290,7 @@ impl Document {
                 }
                 let rects: Vec<Rect> = page
                     .layer
-                    .rects_for(&span)
+                    .mask_rects_for(&span, category == Category::Person)
                     .iter()
                     .map(|r| r.inflate(padding_pt))
                     .collect();
@@ -449,7 +449,7 @@ pub fn proposals(
         for f in found {
             let rects: Vec<Rect> = page
                 .layer
-                .rects_for(&f.span)
+                .mask_rects_for(&f.span, f.category == Category::Person)
                 .iter()
                 .map(|r| r.inflate(padding_pt))
                 .collect();
