@@ -67,13 +67,21 @@ fn main() {
     );
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
     let mut per_core = 0.0;
-    for threads in [1usize, 2] {
-        for batch_size in [1usize, 8] {
+    // (threads in all, sessions sharing them, windows per call)
+    for (threads, sessions, batch_size) in [
+        (1usize, 1usize, 1usize),
+        (1, 1, 8),
+        (2, 1, 1),
+        (2, 1, 8),
+        (2, 2, 1),
+    ] {
+        {
             let model = NerModel::load(
                 &dir,
                 RunOptions {
                     threads,
                     batch_size,
+                    sessions,
                 },
             )
             .unwrap();
@@ -91,7 +99,7 @@ fn main() {
                 per_core = f64::max(per_core, tps);
             }
             println!(
-                "  {threads} thread(s), batch {batch_size}: {:>7.3} s  {:>8.0} tokens/s  {entities} entities",
+                "  {threads} thread(s) in {sessions} session(s), batch {batch_size}: {:>7.3} s  {:>8.0} tokens/s  {entities} entities",
                 took.as_secs_f64(),
                 tps
             );

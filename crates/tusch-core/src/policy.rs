@@ -133,7 +133,9 @@ pub struct NerPolicy {
     /// (`$TUSCH_MODEL_DIR`, beside the program, the installed share folder, the project's
     /// `models/tusch-ner-sv`).
     pub model_dir: Option<PathBuf>,
-    /// ONNX Runtime threads per inference. Default 0: one per available core.
+    /// ONNX Runtime threads in all. Default 0: one per available core. Each thread is a
+    /// single-threaded session running windows of its own, which keeps small machines'
+    /// cores busier than one session splitting each window across them.
     pub threads: usize,
     /// Text windows per inference call. Default 1: the shipped model is int8 with dynamic
     /// quantisation, whose activation scales are computed over the whole batch, so a window's

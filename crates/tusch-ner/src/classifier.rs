@@ -25,6 +25,11 @@ pub trait TokenClassifier: Send + Sync {
     /// Logits `[sequence][token][label]` for each sequence of token ids (special tokens
     /// included). Sequences may differ in length; the result has each one's own length.
     fn classify(&self, batch: &[Vec<i64>]) -> Result<Vec<Vec<Vec<f32>>>, NerError>;
+
+    /// How many calls to [`Self::classify`] can usefully run at once (default 1).
+    fn parallel(&self) -> usize {
+        1
+    }
 }
 
 /// ONNX Runtime, loaded once per process from [`runtime_candidates`].
@@ -54,11 +59,13 @@ pub fn environment() -> Result<&'static Environment, NerError> {
         })
 }
 
-/// The ONNX model behind a mutex: `Session::run` takes `&mut self` (ONNX Runtime's
-/// allocators are not thread-safe), and one session using every core for one batch at a
-/// time is as fast as several competing sessions on a small machine.
+/// The ONNX model as a small pool of sessions, each behind a mutex (`Session::run` takes
+/// `&mut self`). Several single-threaded sessions running different windows at once keep
+/// the cores busier than one session splitting each window's small matrices across
+/// threads, which waits at every operator (measured in `benches/benches/ner.rs`).
 pub struct OrtClassifier {
-    session: Mutex<Session>,
+    sessions: Vec<Mutex<Session>>,
+    next: std::sync::atomic::AtomicUsize,
     input_ids: String,
     attention_mask: String,
     output: String,
@@ -75,19 +82,43 @@ impl std::fmt::Debug for OrtClassifier {
 }
 
 impl OrtClassifier {
-    /// Loads `model` with `threads` intra-op threads (0: one per available core).
+    /// Loads `model` as `sessions` sessions sharing `threads` intra-op threads (0: one
+    /// thread per available core; sessions 0: one per thread, each single-threaded).
     pub fn load(
         model: &Path,
         manifest: &Manifest,
         pad_id: i64,
         threads: usize,
+        sessions: usize,
     ) -> Result<Self, NerError> {
-        let env = environment()?;
         let threads = if threads == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
             threads
         };
+        let count = if sessions == 0 { threads } else { sessions }.clamp(1, threads);
+        let per_session = (threads / count).max(1);
+        let sessions = (0..count)
+            .map(|_| Self::session(model, manifest, per_session).map(Mutex::new))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            sessions,
+            next: std::sync::atomic::AtomicUsize::new(0),
+            input_ids: manifest.inputs.input_ids.clone(),
+            attention_mask: manifest.inputs.attention_mask.clone(),
+            output: manifest.output.clone(),
+            num_labels: manifest.labels.len(),
+            pad_id,
+        })
+    }
+
+    /// Number of sessions: how many windows can run at once.
+    pub fn sessions(&self) -> usize {
+        self.sessions.len()
+    }
+
+    fn session(model: &Path, manifest: &Manifest, threads: usize) -> Result<Session, NerError> {
+        let env = environment()?;
         let fail = |e: &dyn std::fmt::Display| NerError::Session {
             path: model.to_owned(),
             detail: e.to_string(),
@@ -122,20 +153,17 @@ impl OrtClassifier {
                 detail: format!("the model has no output {:?}", manifest.output),
             });
         }
-        Ok(Self {
-            session: Mutex::new(session),
-            input_ids: manifest.inputs.input_ids.clone(),
-            attention_mask: manifest.inputs.attention_mask.clone(),
-            output: manifest.output.clone(),
-            num_labels: manifest.labels.len(),
-            pad_id,
-        })
+        Ok(session)
     }
 }
 
 impl TokenClassifier for OrtClassifier {
     fn num_labels(&self) -> usize {
         self.num_labels
+    }
+
+    fn parallel(&self) -> usize {
+        self.sessions.len()
     }
 
     fn classify(&self, batch: &[Vec<i64>]) -> Result<Vec<Vec<Vec<f32>>>, NerError> {
@@ -157,9 +185,18 @@ impl TokenClassifier for OrtClassifier {
         };
         let ids = Tensor::from_array(([b, s], ids)).map_err(|e| fail(&e))?;
         let mask = Tensor::from_array(([b, s], mask)).map_err(|e| fail(&e))?;
-        let mut session = self.session.lock().map_err(|_| NerError::Inference {
-            detail: "an earlier inference panicked".into(),
-        })?;
+        // A free session if there is one, else wait for the next in turn.
+        let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self.sessions.len();
+        let free = (0..n).find_map(|k| self.sessions[(start + k) % n].try_lock().ok());
+        let mut session = match free {
+            Some(s) => s,
+            None => self.sessions[start % n]
+                .lock()
+                .map_err(|_| NerError::Inference {
+                    detail: "an earlier inference panicked".into(),
+                })?,
+        };
         let outputs = session
             .run(ort::inputs![
                 self.input_ids.as_str() => ids,

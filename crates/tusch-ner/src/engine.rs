@@ -41,6 +41,7 @@ pub fn load_model(config: &Config) -> Result<NerModel, NerError> {
         RunOptions {
             threads: config.ner.threads,
             batch_size: config.ner.batch_size,
+            sessions: 0,
         },
     )
 }

@@ -5,6 +5,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use tokenizers::Tokenizer;
 
 use crate::classifier::{OrtClassifier, TokenClassifier};
@@ -33,10 +35,12 @@ impl ModelInfo {
 /// How the model runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunOptions {
-    /// Intra-op threads per inference (0: one per available core).
+    /// ONNX Runtime threads in all (0: one per available core).
     pub threads: usize,
     /// Windows per inference call.
     pub batch_size: usize,
+    /// Sessions sharing the threads, each running its own windows (0: one per thread).
+    pub sessions: usize,
 }
 
 impl Default for RunOptions {
@@ -44,6 +48,7 @@ impl Default for RunOptions {
         Self {
             threads: 0,
             batch_size: 1,
+            sessions: 0,
         }
     }
 }
@@ -92,7 +97,13 @@ impl NerModel {
         let (model_path, tokenizer_path) = manifest.verify_files(dir)?;
         let tokenizer = load_tokenizer(&tokenizer_path)?;
         let pad_id = tokenizer.token_to_id("<pad>").map_or(1, i64::from);
-        let classifier = OrtClassifier::load(&model_path, &manifest, pad_id, options.threads)?;
+        let classifier = OrtClassifier::load(
+            &model_path,
+            &manifest,
+            pad_id,
+            options.threads,
+            options.sessions,
+        )?;
         let info = ModelInfo {
             name: manifest.name.clone(),
             version: manifest.version.clone(),
@@ -223,7 +234,10 @@ impl NerModel {
         let mut order: Vec<usize> = (0..jobs.len()).collect();
         order.sort_by_key(|&j| std::cmp::Reverse(plans[jobs[j].0][jobs[j].1].len()));
         let mut logits: Vec<Vec<Vec<f32>>> = vec![Vec::new(); jobs.len()];
-        for chunk in order.chunks(self.batch_size) {
+        // Batches run in parallel on rayon's pool; the classifier hands each to a free
+        // session. Each window's result depends only on the window, so the order of
+        // completion does not matter.
+        let run = |chunk: &[usize]| -> Result<Vec<Vec<Vec<f32>>>, NerError> {
             let batch: Vec<Vec<i64>> = chunk
                 .iter()
                 .map(|&j| {
@@ -240,6 +254,18 @@ impl NerModel {
                     detail: "the classifier returned a different number of tokens".into(),
                 });
             }
+            Ok(out)
+        };
+        let chunks: Vec<&[usize]> = order.chunks(self.batch_size).collect();
+        let results: Vec<Vec<Vec<Vec<f32>>>> = if self.classifier.parallel() > 1 {
+            chunks
+                .par_iter()
+                .map(|c| run(c))
+                .collect::<Result<_, _>>()?
+        } else {
+            chunks.iter().map(|c| run(c)).collect::<Result<_, _>>()?
+        };
+        for (chunk, out) in chunks.iter().zip(results) {
             for (&j, l) in chunk.iter().zip(out) {
                 logits[j] = l;
             }
