@@ -21,7 +21,8 @@ build: setup
 run: build
 	rm -rf out
 	$(TUSCH) batch fixtures/documents -o out
-	@echo "Maskerade PDF:er och rapporter finns i out/ (kontrollera med: $(TUSCH) verify out/<fil>.pdf)"
+	$(TUSCH) batch fixtures/scans -o out/skannade
+	@echo "Maskerade PDF:er och rapporter finns i out/ och out/skannade/ (kontrollera med: $(TUSCH) verify out/<fil>.pdf)"
 
 ## test: every test (unit, integration with pdfium and Tesseract, gold fixtures, the
 ## desktop app's front end, and the end-to-end test of the real app under Xvfb)
