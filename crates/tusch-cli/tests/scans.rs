@@ -411,18 +411,22 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
         println!("scan: {m}");
     }
     assert_eq!(se, te, "the same gold strings are measured on both");
-    // The target is 0.97. Measured: 1.000 (157/157), the same as the text PDFs of
-    // the same pages (0.924 when the OCR branch was built, 0.949 before the OCR-tolerant
-    // readings: a plate's J read as ")", "Igh" for "lgh", postorter without å/ä/ö, numbers
-    // and URLs split by OCR, columns joined into one line). These scans were the
-    // development set; `held_out_scans` measures scans nothing was tuned on.
+    // The target is 0.97. Measured: 1.000 (177/177 with the photo, 157/157 before
+    // it), as on the text PDFs of the same pages (0.924 when the OCR branch was built,
+    // 0.949 before the OCR-tolerant readings: a plate's J read as ")", "Igh" for "lgh",
+    // postorter without å/ä/ö, numbers and URLs split by OCR, columns joined into one
+    // line). These scans were the development set; `held_out_scans` measures scans that
+    // nothing was tuned on at first.
     assert!(
         scan_recall >= 0.97,
         "recall on scans {scan_recall:.3} below 0.97"
     );
-    assert!(
-        scans.kept as f64 >= 0.9 * scans.keep_total as f64,
-        "keep-rate on scans below 0.9"
+    // Every keep phrase stays unmasked — including "Felmeddelandet visade denna adress" on
+    // the photo at 4°, the line above a masked URL, which one rectangle around the whole
+    // crooked URL line covered (masks on crooked lines are staircases).
+    assert_eq!(
+        scans.kept, scans.keep_total,
+        "a keep phrase on a scan was masked"
     );
 
     // Every output verifies again with its report (masks black, JPEG tolerance).

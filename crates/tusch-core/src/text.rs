@@ -148,19 +148,71 @@ impl TextLayer {
 
     /// The boxes of the characters in `span`, merged into one rectangle per run of
     /// characters on the same line. Characters without a box are skipped.
+    ///
+    /// A run also ends where adding the next character would make its rectangle much taller
+    /// than the characters themselves: on a crooked scan (levelled for reading, its
+    /// character boxes turned back) a line climbs or falls, and one rectangle around a long
+    /// run of it — a URL, an address line — would cover parts of the lines above and below.
+    /// Such a run becomes a staircase of rectangles, each starting where the one before
+    /// ends, so no gap opens between them.
     pub fn rects_for(&self, span: &Range<usize>) -> Vec<Rect> {
         let mut out: Vec<Rect> = Vec::new();
         let mut last: Option<Rect> = None;
+        // The tallest and widest character of the current run.
+        let (mut max_h, mut max_w) = (0.0f32, 0.0f32);
         for c in &self.chars[self.char_range(span)] {
             let Some(r) = c.rect else { continue };
             match (out.last_mut(), last) {
-                (Some(run), Some(prev)) if same_line(&prev, &r) => *run = run.union(&r),
-                _ => out.push(r),
+                (Some(run), Some(prev)) if same_line(&prev, &r) => {
+                    if steps(run, &prev, &r, max_h, max_w) {
+                        let step = bridge(run, &prev, r);
+                        out.push(step);
+                        (max_h, max_w) = (r.height(), r.width());
+                    } else {
+                        *run = run.union(&r);
+                        max_h = max_h.max(r.height());
+                        max_w = max_w.max(r.width());
+                    }
+                }
+                _ => {
+                    out.push(r);
+                    (max_h, max_w) = (r.height(), r.width());
+                }
             }
             last = Some(r);
         }
         out
     }
+}
+
+/// Whether a run should end before `r` rather than grow across its line to more than 1.35
+/// times its largest character: the line is crooked. Across the line is up and down for
+/// ordinary text, sideways for text running down the page (`r` stacked below `prev`).
+fn steps(run: &Rect, prev: &Rect, r: &Rect, max_h: f32, max_w: f32) -> bool {
+    let u = run.union(r);
+    if prev.vertical_overlap(r) > 0.5 {
+        u.height() > 1.35 * max_h.max(r.height())
+    } else {
+        u.width() > 1.35 * max_w.max(r.width())
+    }
+}
+
+/// `r` stretched along its line back to the end of `run`, the step before it.
+fn bridge(run: &Rect, prev: &Rect, r: Rect) -> Rect {
+    let mut step = r;
+    if prev.vertical_overlap(&r) > 0.5 {
+        if r.x0 > run.x1 {
+            step.x0 = run.x1;
+        } else if r.x1 < run.x0 {
+            step.x1 = run.x0;
+        }
+    } else if r.y1 < run.y0 {
+        // Down the page (user space y grows upwards).
+        step.y1 = run.y0;
+    } else if r.y0 > run.y1 {
+        step.y0 = run.y1;
+    }
+    step
 }
 
 /// Two consecutive glyphs belong to one run when they share most of their height and the
@@ -249,6 +301,38 @@ mod tests {
             (r[0].x1 - (72.0 + 6.0 * (h as f32 + 3.0) + 5.0)).abs() < 1e-3,
             "{r:?}"
         );
+    }
+
+    /// A line of a crooked scan falls 1 unit per 6 characters (about 1.6°): a long span
+    /// steps down in rectangles no taller than a third over a character, each beginning
+    /// where the one before ends. A level line stays one rectangle, even with words of
+    /// different heights.
+    #[test]
+    fn crooked_line_maps_to_a_staircase_without_gaps() {
+        let mut t = TextLayer::new();
+        for (i, c) in "Storgatan 12, 123 45 Ankeby och Lingonstigen 22"
+            .chars()
+            .enumerate()
+        {
+            let x = 72.0 + 6.0 * i as f32;
+            let y = 700.0 - (i as f32 / 6.0).floor();
+            t.push(c, (c != ' ').then(|| Rect::new(x, y, x + 5.0, y + 10.0)));
+        }
+        let rects = t.rects_for(&(0..t.text().len()));
+        assert!(rects.len() >= 2, "{rects:?}");
+        for pair in rects.windows(2) {
+            assert!(
+                pair[0].height() <= 13.5 && pair[1].height() <= 13.5,
+                "{rects:?}"
+            );
+            assert!((pair[1].x0 - pair[0].x1).abs() < 1e-3, "gap: {rects:?}");
+        }
+        let mut level = layer(&[("som Högt", 700.0)]);
+        // "som" has no ascender: its boxes are lower than "Högt"'s.
+        for c in level.chars.iter_mut().take(3) {
+            c.rect = c.rect.map(|r| Rect::new(r.x0, r.y0, r.x1, r.y1 - 4.0));
+        }
+        assert_eq!(level.rects_for(&(0..level.text().len())).len(), 1);
     }
 
     /// A plate on a scan turned 90°: OCR gives each character a box that is wider (across
