@@ -227,6 +227,24 @@ fn measure(
     }
 }
 
+/// Each page of a manifest entry: its 0-based source page and how it became the scan.
+fn scan_pages(entry: &Value, doc: &SourceDocument) -> Vec<(usize, Transform)> {
+    let dpi = entry["dpi"].as_f64().unwrap() as f32;
+    entry["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let sp = p["source_page"].as_u64().unwrap() as usize - 1;
+            let (w, h) = doc.geometry(sp).unwrap().display_size();
+            let mut t = Transform::identity(dpi, w, h);
+            t.skew = p["skew_ccw_degrees"].as_f64().unwrap() as f32;
+            t.turn = p["turn_cw_degrees"].as_u64().unwrap() as u32;
+            (sp, t)
+        })
+        .collect()
+}
+
 fn total(m: &Measured) -> (usize, usize) {
     m.recall
         .values()
@@ -314,7 +332,6 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
     for e in manifest.as_array().unwrap() {
         let f = e["file"].as_str().unwrap();
         let source = e["source"].as_str().unwrap();
-        let dpi = e["dpi"].as_f64().unwrap() as f32;
         let report = read_report(&out_name(f));
         // The report names every page's reason and the output encoding.
         for p in report["page_sources"].as_array().unwrap() {
@@ -326,19 +343,7 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
             );
         }
         let doc = SourceDocument::open(&fixtures().join("documents").join(source)).unwrap();
-        let pages: Vec<(usize, Transform)> = e["pages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| {
-                let sp = p["source_page"].as_u64().unwrap() as usize - 1;
-                let (w, h) = doc.geometry(sp).unwrap().display_size();
-                let mut t = Transform::identity(dpi, w, h);
-                t.skew = p["skew_ccw_degrees"].as_f64().unwrap() as f32;
-                t.turn = p["turn_cw_degrees"].as_u64().unwrap() as u32;
-                (sp, t)
-            })
-            .collect();
+        let pages = scan_pages(e, &doc);
         // Orientation found by OCR must match how the page was turned.
         for (p, (_, t)) in report["page_sources"]
             .as_array()
@@ -554,26 +559,13 @@ fn held_out_scans() {
     for e in manifest.as_array().unwrap() {
         let f = e["file"].as_str().unwrap();
         let source = e["source"].as_str().unwrap();
-        let dpi = e["dpi"].as_f64().unwrap() as f32;
         let name = Path::new(f).with_extension("pdf");
         let report: Value = serde_json::from_slice(
             &std::fs::read(out.path().join(format!("{}.json", name.display()))).unwrap(),
         )
         .unwrap();
         let doc = SourceDocument::open(&fixtures().join("documents").join(source)).unwrap();
-        let pages: Vec<(usize, Transform)> = e["pages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| {
-                let sp = p["source_page"].as_u64().unwrap() as usize - 1;
-                let (w, h) = doc.geometry(sp).unwrap().display_size();
-                let mut t = Transform::identity(dpi, w, h);
-                t.skew = p["skew_ccw_degrees"].as_f64().unwrap() as f32;
-                t.turn = p["turn_cw_degrees"].as_u64().unwrap() as u32;
-                (sp, t)
-            })
-            .collect();
+        let pages = scan_pages(e, &doc);
         for (p, (_, t)) in report["page_sources"]
             .as_array()
             .unwrap()
