@@ -245,6 +245,29 @@ fn scan_pages(entry: &Value, doc: &SourceDocument) -> Vec<(usize, Transform)> {
         .collect()
 }
 
+/// Each OCR'd page of a report names the quarter turn the page was scanned with, and its
+/// skew within `tolerance` degrees.
+fn check_orientation_and_skew(
+    report: &Value,
+    pages: &[(usize, Transform)],
+    file: &str,
+    tolerance: f32,
+) {
+    for (p, (_, t)) in report["page_sources"].as_array().unwrap().iter().zip(pages) {
+        assert_eq!(
+            p["ocr_result"]["orientation_degrees"].as_u64().unwrap() as u32,
+            t.turn,
+            "{file}: {p}"
+        );
+        let skew = p["ocr_result"]["skew_degrees"].as_f64().unwrap() as f32;
+        assert!(
+            (skew - t.skew).abs() <= tolerance,
+            "{file}: skew {skew} against {}",
+            t.skew
+        );
+    }
+}
+
 fn total(m: &Measured) -> (usize, usize) {
     m.recall
         .values()
@@ -344,26 +367,9 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
         }
         let doc = SourceDocument::open(&fixtures().join("documents").join(source)).unwrap();
         let pages = scan_pages(e, &doc);
-        // Orientation found by OCR must match how the page was turned.
-        for (p, (_, t)) in report["page_sources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip(&pages)
-        {
-            assert_eq!(
-                p["ocr_result"]["orientation_degrees"].as_u64().unwrap() as u32,
-                t.turn,
-                "{f}: {p}"
-            );
-            // And the slight skew the page was scanned with, to a third of a degree.
-            let skew = p["ocr_result"]["skew_degrees"].as_f64().unwrap() as f32;
-            assert!(
-                (skew - t.skew).abs() <= 0.35,
-                "{f}: skew {skew} against {}",
-                t.skew
-            );
-        }
+        // Orientation found by OCR must match how the page was turned, and the skew the
+        // page was scanned with, to a third of a degree.
+        check_orientation_and_skew(&report, &pages, f, 0.35);
         measure(source, &report, &pages, &mut scans, f);
         // Baseline: the same pages of the text PDF, as the detectors see them without OCR.
         let text_report = read_report(source);
@@ -566,25 +572,10 @@ fn held_out_scans() {
         .unwrap();
         let doc = SourceDocument::open(&fixtures().join("documents").join(source)).unwrap();
         let pages = scan_pages(e, &doc);
-        for (p, (_, t)) in report["page_sources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip(&pages)
-        {
+        for p in report["page_sources"].as_array().unwrap() {
             assert_eq!(p["ocr"], true, "{f}: {p}");
-            assert_eq!(
-                p["ocr_result"]["orientation_degrees"].as_u64().unwrap() as u32,
-                t.turn,
-                "{f}: {p}"
-            );
-            let skew = p["ocr_result"]["skew_degrees"].as_f64().unwrap() as f32;
-            assert!(
-                (skew - t.skew).abs() <= 0.5,
-                "{f}: skew {skew} against {}",
-                t.skew
-            );
         }
+        check_orientation_and_skew(&report, &pages, f, 0.5);
         measure(source, &report, &pages, &mut scans, f);
     }
     for (c, t) in &scans.recall {

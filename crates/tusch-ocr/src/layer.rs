@@ -320,9 +320,7 @@ fn glued(a: &OcrWord, b: &OcrWord) -> bool {
     // sentence never opens with those.
     let url_head = a.text.contains("://") || a.text.to_lowercase().starts_with("www.");
     if url_head && matches!(first, '.' | '/' | '?' | '&' | '=' | '#') {
-        let n = (a.text.chars().count() + b.text.chars().count()).max(1) as f32;
-        let avg = (a.bbox.width + b.bbox.width) as f32 / n;
-        return gap < 1.5 * avg;
+        return gap < 1.5 * avg_char_width(a, b);
     }
     let joiner = |c: char| matches!(c, '.' | '@');
     if !(joiner(last) || joiner(first)) {
@@ -343,9 +341,13 @@ fn glued(a: &OcrWord, b: &OcrWord) -> bool {
     if !(a.text.contains('@') || b.text.contains('@') || tld) {
         return false;
     }
+    gap < 1.5 * avg_char_width(a, b)
+}
+
+/// The mean width of a character over two words.
+fn avg_char_width(a: &OcrWord, b: &OcrWord) -> f32 {
     let n = (a.text.chars().count() + b.text.chars().count()).max(1) as f32;
-    let avg = (a.bbox.width + b.bbox.width) as f32 / n;
-    gap < 1.5 * avg
+    (a.bbox.width + b.bbox.width) as f32 / n
 }
 
 /// A token (trailing punctuation and an opening parenthesis aside) in one of the formats
