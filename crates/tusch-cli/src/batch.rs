@@ -36,6 +36,9 @@ enum Outcome {
     Done {
         pages: usize,
         ocr_pages: Vec<usize>,
+        /// Text pages with ink their text layer does not explain, read with OCR: (page,
+        /// regions).
+        ocr_regions: Vec<(usize, usize)>,
         masks: BTreeMap<Category, usize>,
         warnings: Vec<String>,
     },
@@ -158,9 +161,23 @@ pub fn run(
             Outcome::Done {
                 pages: p,
                 ocr_pages,
+                ocr_regions,
                 masks: m,
                 warnings,
             } => {
+                if !ocr_regions.is_empty() {
+                    let list: Vec<String> = ocr_regions
+                        .iter()
+                        .map(|(page, n)| {
+                            format!("sida {page} ({n} område{})", if *n == 1 { "" } else { "n" })
+                        })
+                        .collect();
+                    ocr_lines.push(format!(
+                        "  OCR av bilder, stämplar, fält m.m. utan textlager: {}: {}",
+                        rel.display(),
+                        list.join(", ")
+                    ));
+                }
                 pages += p;
                 ocr_total += ocr_pages.len();
                 if !ocr_pages.is_empty() {
@@ -263,6 +280,12 @@ fn redact_one(
                 .iter()
                 .filter(|p| p.ocr)
                 .map(|p| p.page)
+                .collect(),
+            ocr_regions: report
+                .page_sources
+                .iter()
+                .filter(|p| p.ocr_regions > 0)
+                .map(|p| (p.page, p.ocr_regions))
                 .collect(),
             warnings: report.warnings(),
             masks: report.masks_by_category,

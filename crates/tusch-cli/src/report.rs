@@ -35,8 +35,23 @@ pub struct PageSource {
     /// Whether the page was read with OCR.
     pub ocr: bool,
     /// Why (or why not): `image_input`, `no_text_layer`, `image_over_text`, `forced`,
-    /// `text_layer`, `disabled`, `disabled_but_scanned`.
+    /// `untrusted_text_layer`, `text_layer`, `disabled`, `disabled_but_scanned`.
     pub reason: String,
+    /// Characters of the text layer not trusted (their font's character map gives
+    /// garbage): left out, their ink read with OCR.
+    #[serde(default)]
+    pub untrusted_chars: usize,
+    /// Regions of ink the text layer does not explain (images with text, stamps, form
+    /// fields, outlined text) that were read with OCR.
+    #[serde(default)]
+    pub ocr_regions: usize,
+    /// Annotations and form fields whose text was analysed.
+    #[serde(default)]
+    pub annotations: usize,
+    /// Annotation texts not drawn on the page (sticky notes' popups, hidden annotations):
+    /// not in the output.
+    #[serde(default)]
+    pub dropped_annotations: usize,
     /// Visible characters in the page's own text layer and the share of the page its
     /// largest image covers.
     pub text_chars: usize,
@@ -78,6 +93,10 @@ impl Report {
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_owned))
                         .unwrap_or_default(),
+                    untrusted_chars: p.untrusted_chars,
+                    ocr_regions: p.ocr_regions,
+                    annotations: p.annotations,
+                    dropped_annotations: p.dropped_annotations,
                     text_chars: p.text_chars,
                     image_coverage: (p.image_coverage * 100.0).round() / 100.0,
                     ocr_result: p.ocr.as_ref().and_then(|o| serde_json::to_value(o).ok()),
@@ -125,19 +144,34 @@ impl Report {
         self.page_sources.iter().filter(|p| p.ocr).count()
     }
 
-    /// Things the user must know, in Swedish: pages that look scanned but were not read.
+    /// Things the user must know, in Swedish: pages that look scanned but were not read,
+    /// annotation text that is not in the output, text layers that were not trusted.
     pub fn warnings(&self) -> Vec<String> {
-        self.page_sources
-            .iter()
-            .filter(|p| p.reason == "disabled_but_scanned")
-            .map(|p| {
-                format!(
+        let mut out = Vec::new();
+        for p in &self.page_sources {
+            if p.reason == "disabled_but_scanned" {
+                out.push(format!(
                     "{}: sidan {} ser inskannad ut men lästes inte med OCR ([ocr] mode = \"never\"); \
                      inget i den har maskerats",
                     self.input, p.page
-                )
-            })
-            .collect()
+                ));
+            }
+            if p.dropped_annotations > 0 {
+                out.push(format!(
+                    "{}: sidan {}: text i {} kommentar(er) som inte visas på sidan (t.ex. \
+                     popup-anteckningar) finns inte med i den maskerade kopian",
+                    self.input, p.page, p.dropped_annotations
+                ));
+            }
+            if p.untrusted_chars > 0 {
+                out.push(format!(
+                    "{}: sidan {}: textlagret stämmer inte med det som syns ({} tecken i \
+                     typsnitt med felaktig teckenkodning); sidan lästes med OCR där",
+                    self.input, p.page, p.untrusted_chars
+                ));
+            }
+        }
+        out
     }
 
     /// Writes the report atomically (temporary file, then rename).

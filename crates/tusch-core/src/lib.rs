@@ -23,6 +23,7 @@ pub mod detect;
 pub mod error;
 pub mod finding;
 pub mod geom;
+pub mod lexicon;
 pub mod plan;
 pub mod policy;
 pub mod raster;

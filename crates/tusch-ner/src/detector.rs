@@ -1,10 +1,11 @@
 //! The NER model as a [`Detector`]: PER → person, LOC → location, ORG → organisation.
 
 use std::collections::HashSet;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use tusch_core::detect::names::is_known_name;
-use tusch_core::detect::util::{fold_diacritics, WordList};
+use tusch_core::detect::util::fold_diacritics;
+use tusch_core::lexicon::{COMMON_WORDS, COMMON_WORDS_FOLDED};
 
 use tusch_core::{Category, Detector, Explanation, Finding, Validation};
 
@@ -50,21 +51,6 @@ impl NerDetector {
         ))
     }
 }
-
-/// Lower-case Swedish words from the NER corpora that are never part of a person's name
-/// there (`data/common_words.txt`, see `data/README.md`).
-static COMMON_WORDS: LazyLock<WordList> =
-    LazyLock::new(|| WordList::new(include_str!("../data/common_words.txt")));
-
-/// The common words without å, ä, ö: on a grey scan OCR reads "Övriga" as "Ovriga", and
-/// the model, seeing a capitalised word it does not know, may call it a name.
-static COMMON_WORDS_FOLDED: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    include_str!("../data/common_words.txt")
-        .lines()
-        .map(|l| fold_diacritics(l.trim()))
-        .filter(|l| !l.is_empty())
-        .collect()
-});
 
 /// The common-noun filter.
 ///

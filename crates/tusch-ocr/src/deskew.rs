@@ -16,7 +16,7 @@ use tusch_core::GrayImage;
 
 /// The search looks this far either way: beyond a scanner's few degrees, a page
 /// photographed by hand can be ten degrees off.
-const MAX_DEGREES: f32 = 10.0;
+pub const MAX_DEGREES: f32 = 10.0;
 
 /// Below this the straightening is not worth a resampling of the page.
 pub const MIN_DESKEW_DEGREES: f32 = 0.4;
@@ -25,6 +25,12 @@ pub const MIN_DESKEW_DEGREES: f32 = 0.4;
 /// page has too little ink to tell. `dpi` is the image's resolution; the search runs on a
 /// copy at about 75 DPI.
 pub fn find_skew(img: &GrayImage, dpi: u32) -> f32 {
+    find_skew_within(img, dpi, MAX_DEGREES)
+}
+
+/// [`find_skew`] searching `max_degrees` either way: a rubber stamp or a comment box is
+/// often drawn at 20–30°, far beyond any scanner's skew.
+pub fn find_skew_within(img: &GrayImage, dpi: u32, max_degrees: f32) -> f32 {
     let factor = (dpi / 75).max(1) as usize;
     let (w, h) = (img.width as usize / factor, img.height as usize / factor);
     if w < 16 || h < 16 {
@@ -79,8 +85,8 @@ pub fn find_skew(img: &GrayImage, dpi: u32) -> f32 {
             .map(|d| (d, score(d)))
             .fold((0.0, f64::MIN), |a, b| if b.1 > a.1 { b } else { a })
     };
-    let steps = (2.0 * MAX_DEGREES / 0.2).round() as i32;
-    let (coarse, _) = best_of(&mut (0..=steps).map(|i| -MAX_DEGREES + 0.2 * i as f32));
+    let steps = (2.0 * max_degrees / 0.2).round() as i32;
+    let (coarse, _) = best_of(&mut (0..=steps).map(|i| -max_degrees + 0.2 * i as f32));
     let (fine, fine_score) = best_of(&mut (-4..=4).map(|i| coarse + 0.05 * i as f32));
     // A flat score (no lines at all) must not turn into an angle.
     if fine_score <= score(0.0) * 1.001 {

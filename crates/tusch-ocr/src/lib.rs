@@ -307,6 +307,105 @@ pub fn recognize_page(
     })
 }
 
+/// Recognises a region cut from a page (an image pasted into a letter, a stamp, a form
+/// field's value) and builds its text layer in user space of the region described by
+/// `geometry`.
+///
+/// A region holds a few words, so [`recognize_page`]'s test for a weak reading (fewer
+/// than a dozen words) would send almost every region through orientation detection and
+/// three more readings. Here a region is read as it stands (levelled if skewed) and only
+/// a reading with no confident horizontal word goes through [`recognize_page`]'s turns.
+pub fn recognize_region(
+    engine: &dyn OcrEngine,
+    image: &GrayImage,
+    dpi: u32,
+    geometry: &PageGeometry,
+) -> Result<PageOcr, OcrError> {
+    let skew = deskew::find_skew_within(image, dpi, STAMP_DEGREES);
+    if skew.abs() > deskew::MAX_DEGREES {
+        // Turning a wide region by 20° or more would cut its corners off: read it on a
+        // white margin, and map the margin into the geometry so boxes still land.
+        let pad = image.width.max(image.height) / 3;
+        let padded = pad_white(image, pad);
+        let g = PageGeometry {
+            crop: geometry.crop.inflate(pad as f32 * 72.0 / dpi as f32),
+            rotation: geometry.rotation,
+        };
+        return read_region(engine, &padded, dpi, &g, skew);
+    }
+    read_region(engine, image, dpi, geometry, skew)
+}
+
+/// How far a region may be turned and still be levelled before reading: stamps and
+/// comment boxes are drawn at any angle, a quarter turn is [`recognize_page`]'s business.
+const STAMP_DEGREES: f32 = 40.0;
+
+/// `img` with `pad` white pixels on every side.
+fn pad_white(img: &GrayImage, pad: u32) -> GrayImage {
+    let (w, h) = (img.width + 2 * pad, img.height + 2 * pad);
+    let mut out = GrayImage::white(w, h);
+    for y in 0..img.height {
+        let src = (y * img.width) as usize;
+        let dst = ((y + pad) * w + pad) as usize;
+        out.data[dst..dst + img.width as usize]
+            .copy_from_slice(&img.data[src..src + img.width as usize]);
+    }
+    out
+}
+
+fn read_region(
+    engine: &dyn OcrEngine,
+    image: &GrayImage,
+    dpi: u32,
+    geometry: &PageGeometry,
+    skew: f32,
+) -> Result<PageOcr, OcrError> {
+    let (levelled, words) = if skew.abs() >= deskew::MIN_DESKEW_DEGREES {
+        (skew, engine.recognize(&deskew::rotate(image, skew), dpi)?)
+    } else {
+        (0.0, engine.recognize(image, dpi)?)
+    };
+    let confident = words.iter().any(|w| {
+        w.confidence >= 50.0 && w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+    });
+    if !confident || vertical_share(&words) > 0.3 {
+        let turned = recognize_page(engine, image, dpi, geometry)?;
+        if quality_of_layer(&turned) > 0.0 || words.is_empty() {
+            return Ok(turned);
+        }
+    }
+    let layer = build_layer_levelled(
+        &words,
+        Orientation::Upright,
+        levelled,
+        image.width,
+        image.height,
+        dpi,
+        geometry,
+    );
+    let scored: Vec<f32> = words
+        .iter()
+        .filter(|w| w.confidence >= 0.0)
+        .map(|w| w.confidence)
+        .collect();
+    Ok(PageOcr {
+        layer,
+        orientation: Orientation::Upright,
+        skew_degrees: levelled,
+        words: words.len(),
+        mean_confidence: if scored.is_empty() {
+            0.0
+        } else {
+            scored.iter().sum::<f32>() / scored.len() as f32
+        },
+    })
+}
+
+/// Words times confidence of a finished reading (0 when it found nothing).
+fn quality_of_layer(p: &PageOcr) -> f32 {
+    p.words as f32 * p.mean_confidence
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

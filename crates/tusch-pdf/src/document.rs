@@ -15,7 +15,7 @@ use tusch_core::{GrayImage, OcrPolicy, PageGeometry, PageText, Rect, Rotation, T
 use tusch_ocr::Orientation;
 
 use crate::error::PdfError;
-use crate::source::{sniff, SourceDocument};
+use crate::source::{sniff, AnnotationKind, FontRuns, PageAnnotation, SourceDocument, NO_FONT};
 
 /// Most pages an image file may have, and the largest image page in megapixels (an A0
 /// scan at 600 DPI is about 140).
@@ -76,7 +76,13 @@ pub enum OcrReason {
     ImageOverText,
     /// `[ocr] mode = "always"`.
     Forced,
-    /// Not read with OCR: the page's text layer is the visible text.
+    /// The page's text layer does not say what is printed: every character of it is in a
+    /// font whose character map gives garbage (a wrong `ToUnicode`, a Type3 font without
+    /// one). The page is read with OCR instead of its text layer.
+    UntrustedTextLayer,
+    /// Not read with OCR: the page's text layer is the visible text. Ink it does not
+    /// explain (an image with text, an annotation, a form field) is still read with OCR,
+    /// region by region ([`PageInfo::ocr_regions`]).
     TextLayer,
     /// Not read with OCR because `[ocr] mode = "never"`.
     Disabled,
@@ -93,6 +99,7 @@ impl OcrReason {
                 | OcrReason::NoTextLayer
                 | OcrReason::ImageOverText
                 | OcrReason::Forced
+                | OcrReason::UntrustedTextLayer
         )
     }
 }
@@ -127,6 +134,17 @@ pub struct PageInfo {
     pub scan: bool,
     pub reason: OcrReason,
     pub ocr: Option<OcrSummary>,
+    /// Characters of the text layer left out because their font's character map gives
+    /// garbage (see [`tusch_core::lexicon::Plausibility`]); their ink is read with OCR.
+    pub untrusted_chars: usize,
+    /// Annotations and form fields whose text was analysed (drawn comments, stamps,
+    /// field values).
+    pub annotations: usize,
+    /// Annotation texts that are not drawn on the page (a sticky note's popup, a hidden
+    /// annotation): they are not in the released raster copy at all.
+    pub dropped_annotations: usize,
+    /// Regions of ink the text layer does not explain that were read with OCR.
+    pub ocr_regions: usize,
 }
 
 enum Pages {
@@ -145,8 +163,11 @@ pub struct Document {
     pages: Pages,
     info: Vec<PageInfo>,
     /// The PDF's own text layers, read once when the document was opened (the OCR
-    /// decision needs them) and handed out by [`Document::native_text`].
+    /// decision needs them) and handed out by [`Document::native_text`]: only characters
+    /// whose font is trusted.
     native: Vec<PageText>,
+    /// Per page, the text of drawn annotations and form fields.
+    annotations: Vec<Vec<PageAnnotation>>,
     ocr: OcrPolicy,
 }
 
@@ -188,6 +209,10 @@ impl Document {
                             OcrReason::ImageInput
                         },
                         ocr: None,
+                        untrusted_chars: 0,
+                        annotations: 0,
+                        dropped_annotations: 0,
+                        ocr_regions: 0,
                     })
                     .collect();
                 Ok(Self {
@@ -195,6 +220,7 @@ impl Document {
                     pages: Pages::Images(pages),
                     info,
                     native: Vec::new(),
+                    annotations: Vec::new(),
                     ocr: ocr.clone(),
                 })
             }
@@ -206,21 +232,61 @@ impl Document {
     }
 
     /// Wraps an open PDF, looking at each page's text and images to decide OCR.
+    ///
+    /// Whether a font's text can be trusted is decided over the whole document (a font
+    /// with a wrong character map is wrong on every page, and one page may hold too few of
+    /// its words to tell): characters in an untrusted font are left out of the text layer,
+    /// and their ink is read with OCR like any other ink the text layer does not explain.
     pub fn from_pdf(doc: SourceDocument, ocr: &OcrPolicy) -> Result<Self, PdfError> {
+        let mut contents = Vec::with_capacity(doc.page_count());
+        for i in 0..doc.page_count() {
+            contents.push(doc.page_content(i)?);
+        }
+        let untrusted = untrusted_fonts(contents.iter().map(|c| (&c.text.layer, &c.fonts)));
         let mut info = Vec::with_capacity(doc.page_count());
         let mut native = Vec::with_capacity(doc.page_count());
-        for i in 0..doc.page_count() {
-            let (text, images) = doc.page_text_and_images(i)?;
-            info.push(decide(i, &text.geometry, &text.layer, &images, ocr));
-            native.push(text);
+        let mut annotations = Vec::with_capacity(doc.page_count());
+        for (i, c) in contents.into_iter().enumerate() {
+            let (layer, dropped) = without_fonts(&c.text.layer, &c.fonts, &untrusted);
+            let mut page = decide(i, &c.text.geometry, &layer, &c.images, ocr);
+            if dropped > 0 && page.text_chars == 0 && ocr.mode != tusch_core::OcrMode::Never {
+                page.reason = OcrReason::UntrustedTextLayer;
+            }
+            page.untrusted_chars = dropped;
+            page.dropped_annotations = c
+                .annotations
+                .iter()
+                .filter(|a| a.kind == AnnotationKind::NotDrawn)
+                .count();
+            let drawn: Vec<PageAnnotation> = c
+                .annotations
+                .into_iter()
+                .filter(|a| a.kind != AnnotationKind::NotDrawn)
+                .collect();
+            page.annotations = drawn.len();
+            info.push(page);
+            native.push(PageText { layer, ..c.text });
+            annotations.push(drawn);
         }
         Ok(Self {
             kind: InputKind::Pdf,
             pages: Pages::Pdf(doc),
             info,
             native,
+            annotations,
             ocr: ocr.clone(),
         })
+    }
+
+    /// The text of the page's drawn annotations and form fields, with where they are drawn.
+    pub fn annotations(&self, index: usize) -> &[PageAnnotation] {
+        self.annotations.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    pub(crate) fn set_ocr_regions(&mut self, index: usize, regions: usize) {
+        if let Some(p) = self.info.get_mut(index) {
+            p.ocr_regions = regions;
+        }
     }
 
     pub fn kind(&self) -> InputKind {
@@ -421,7 +487,89 @@ fn decide(
         scan: coverage >= 0.9 && dpi.is_some(),
         reason,
         ocr: None,
+        untrusted_chars: 0,
+        annotations: 0,
+        dropped_annotations: 0,
+        ocr_regions: 0,
     }
+}
+
+/// Fonts whose extracted text, over the whole document, is garbage
+/// ([`tusch_core::lexicon::Plausibility::is_garbage`]).
+fn untrusted_fonts<'a>(
+    pages: impl Iterator<Item = (&'a TextLayer, &'a FontRuns)>,
+) -> std::collections::HashSet<String> {
+    use std::collections::HashMap;
+    use tusch_core::lexicon::Plausibility;
+    let mut per_font: HashMap<&'a str, Plausibility> = HashMap::new();
+    for (layer, fonts) in pages {
+        let text = layer.text();
+        let mut run = String::new();
+        let mut current = NO_FONT;
+        let chars = layer.chars();
+        for (i, c) in chars.iter().enumerate() {
+            let font = fonts.per_char.get(i).copied().unwrap_or(NO_FONT);
+            let end = chars.get(i + 1).map_or(text.len(), |n| n.byte as usize);
+            let ch = &text[c.byte as usize..end];
+            if font != current {
+                if let Some(name) = fonts.names.get(usize::from(current)) {
+                    per_font.entry(name).or_default().add(&run);
+                }
+                run.clear();
+                current = font;
+            }
+            if font == NO_FONT {
+                continue;
+            }
+            run.push_str(ch);
+        }
+        if let Some(name) = fonts.names.get(usize::from(current)) {
+            per_font.entry(name).or_default().add(&run);
+        }
+    }
+    per_font
+        .into_iter()
+        .filter(|(_, p)| p.is_garbage())
+        .map(|(name, _)| name.to_owned())
+        .collect()
+}
+
+/// `layer` without the characters in `untrusted` fonts (a line break or space in their
+/// place, so words on either side stay apart), and how many visible characters went.
+fn without_fonts(
+    layer: &TextLayer,
+    fonts: &FontRuns,
+    untrusted: &std::collections::HashSet<String>,
+) -> (TextLayer, usize) {
+    if untrusted.is_empty() {
+        return (layer.clone(), 0);
+    }
+    let bad: Vec<bool> = fonts.names.iter().map(|n| untrusted.contains(n)).collect();
+    let text = layer.text();
+    let chars = layer.chars();
+    let mut out = TextLayer::new();
+    let mut dropped = 0;
+    let mut gap = false;
+    for (i, c) in chars.iter().enumerate() {
+        let font = fonts.per_char.get(i).copied().unwrap_or(NO_FONT);
+        let end = chars.get(i + 1).map_or(text.len(), |n| n.byte as usize);
+        let s = &text[c.byte as usize..end];
+        if bad.get(usize::from(font)).copied().unwrap_or(false) {
+            if !s.trim().is_empty() {
+                dropped += 1;
+            }
+            gap = true;
+            continue;
+        }
+        if gap {
+            out.push_unboxed(" ");
+            gap = false;
+        }
+        for ch in s.chars() {
+            out.push(ch, c.rect);
+        }
+    }
+    (out, dropped)
 }
 
 fn bad(e: impl std::fmt::Display) -> PdfError {

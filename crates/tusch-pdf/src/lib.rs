@@ -8,6 +8,7 @@
 //! Nothing of a source document's objects ever reaches an output: the writer takes only
 //! page sizes and pixels.
 
+pub mod coverage;
 pub mod document;
 pub mod encode;
 pub mod error;
@@ -19,5 +20,6 @@ pub mod writer;
 
 pub use document::{Document, InputKind, OcrReason, OcrSummary, PageInfo};
 pub use error::PdfError;
+pub use pipeline::PageReading;
 pub use source::SourceDocument;
 pub use verify::{verify_bytes, verify_file, VerifyError, VerifyExpectations, VerifyReport};

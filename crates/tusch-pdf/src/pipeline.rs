@@ -15,16 +15,20 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 use tusch_core::{
-    Analyzer, DisplayRect, DocumentFindings, MaskState, OcrPolicy, OutputPolicy, PageText,
-    RedactionPlan,
+    Analyzer, DisplayRect, DocumentFindings, GrayImage, MaskState, OcrMode, OcrPolicy,
+    OutputPolicy, PageGeometry, PageText, Rect, RedactionPlan, TextLayer,
 };
-use tusch_ocr::{recognize_page, OcrEngine, Tesseract};
+use tusch_ocr::{recognize_page, recognize_region, OcrEngine, Tesseract};
 
+use crate::coverage::{uncovered_regions, COVERAGE_DPI};
 use crate::document::{append_layer, orientation_degrees, Document, OcrReason, OcrSummary};
 use crate::encode::{encode, encode_jpeg, snap_to_blocks};
 use crate::error::PdfError;
+use crate::source::PageAnnotation;
 use crate::source::SourceDocument;
 use crate::verify::{verify_file, VerifyExpectations, VerifyReport};
 use crate::writer::{ImagePdfWriter, OutputPage};
@@ -51,83 +55,259 @@ pub fn extract_text(doc: &SourceDocument) -> Result<Vec<PageText>, PdfError> {
 }
 
 /// The text layer of every page of any input: the page's own text, OCR text, or both,
-/// as decided per page when the document was opened ([`Document::pages`]). OCR'd pages
-/// run in parallel, one engine process each. `engine` is used when given; otherwise
-/// Tesseract is started (only if some page needs OCR) with the document's OCR languages.
+/// as decided per page when the document was opened ([`Document::pages`]), plus what the
+/// text layer does not explain: the text of drawn annotations and form fields, and ink
+/// read with OCR region by region ([`crate::coverage`]). OCR'd pages run in parallel, one
+/// engine process each. `engine` is used when given; otherwise Tesseract is started (only
+/// if some page or region needs OCR) with the document's OCR languages.
 pub fn extract_document_text(
     doc: &mut Document,
     engine: Option<&dyn OcrEngine>,
     max_megapixels: u32,
     progress: &dyn Progress,
 ) -> Result<Vec<PageText>, PdfError> {
-    let (pages, summaries) = recognize_document_text(doc, engine, max_megapixels, progress)?;
-    for (i, summary) in summaries.into_iter().enumerate() {
-        if let Some(s) = summary {
+    let (pages, readings) = recognize_document_text(doc, engine, max_megapixels, progress)?;
+    for (i, reading) in readings.into_iter().enumerate() {
+        if let Some(s) = reading.ocr {
             doc.set_ocr_summary(i, s);
         }
+        doc.set_ocr_regions(i, reading.ocr_regions);
     }
     Ok(pages)
 }
 
+/// What reading one page's text involved beyond its own text layer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageReading {
+    /// What OCR made of the page, when the whole page was read with OCR.
+    pub ocr: Option<OcrSummary>,
+    /// Regions of ink the text layer does not explain that were read with OCR.
+    pub ocr_regions: usize,
+}
+
 /// [`extract_document_text`] for a shared document (the desktop app keeps it behind an
-/// `Arc` while pages render): the text layers and, per page, what OCR made of it.
+/// `Arc` while pages render): the text layers and, per page, what reading it involved.
 pub fn recognize_document_text(
     doc: &Document,
     engine: Option<&dyn OcrEngine>,
     max_megapixels: u32,
     progress: &dyn Progress,
-) -> Result<(Vec<PageText>, Vec<Option<OcrSummary>>), PdfError> {
+) -> Result<(Vec<PageText>, Vec<PageReading>), PdfError> {
     let ocr_pages = doc.pages().iter().filter(|p| p.reason.is_ocr()).count();
     progress.document_opened(doc.page_count(), ocr_pages);
-    let owned;
-    let engine: Option<&dyn OcrEngine> = match engine {
-        Some(e) => Some(e),
-        None if ocr_pages > 0 => {
-            owned =
-                Tesseract::new(&doc.ocr_policy().languages).map_err(PdfError::OcrUnavailable)?;
-            Some(&owned)
+    // Tesseract is started at most once, by the first page that needs it.
+    let started: OnceLock<Option<Tesseract>> = OnceLock::new();
+    let languages = doc.ocr_policy().languages.clone();
+    let get_engine = || -> Result<&dyn OcrEngine, PdfError> {
+        if let Some(e) = engine {
+            return Ok(e);
         }
-        None => None,
+        match started.get_or_init(|| Tesseract::new(&languages).ok()) {
+            Some(t) => Ok(t),
+            // Asked again for the error itself (OcrError is not Clone): a cheap failure.
+            None => Err(match Tesseract::new(&languages) {
+                Err(e) => PdfError::OcrUnavailable(e),
+                Ok(_) => PdfError::Corrupt {
+                    detail: "OCR-motorn kunde inte startas",
+                },
+            }),
+        }
     };
-    let describe = engine.map(|e| e.describe()).unwrap_or_default();
     let doc_ref: &Document = doc;
-    let results: Vec<(PageText, Option<OcrSummary>)> = (0..doc_ref.page_count())
+    let results: Vec<(PageText, PageReading)> = (0..doc_ref.page_count())
         .into_par_iter()
         .map(|i| {
             let mut page = doc_ref.native_text(i)?;
             let info = &doc_ref.pages()[i];
-            let Some(engine) = engine.filter(|_| info.reason.is_ocr()) else {
-                return Ok((page, None));
-            };
-            let dpi = doc_ref.ocr_dpi(i);
-            let image = doc_ref.render_gray(i, dpi, max_megapixels)?;
-            let ocr = recognize_page(engine, &image, dpi, &page.geometry).map_err(|source| {
-                PdfError::Ocr {
-                    page: i + 1,
-                    source,
+            let mut reading = PageReading::default();
+            if info.reason.is_ocr() {
+                let engine = get_engine()?;
+                let dpi = doc_ref.ocr_dpi(i);
+                let image = doc_ref.render_gray(i, dpi, max_megapixels)?;
+                let ocr =
+                    recognize_page(engine, &image, dpi, &page.geometry).map_err(|source| {
+                        PdfError::Ocr {
+                            page: i + 1,
+                            source,
+                        }
+                    })?;
+                drop(image);
+                if info.reason == OcrReason::ImageOverText || info.reason == OcrReason::Forced {
+                    // Keep the page's own text and add what OCR read: a mask from either
+                    // covers its ink (recall first); duplicates only overlap.
+                    append_layer(&mut page.layer, &ocr.layer);
+                } else {
+                    page.layer = ocr.layer;
                 }
-            })?;
-            drop(image);
-            if info.reason == OcrReason::ImageOverText || info.reason == OcrReason::Forced {
-                // Keep the page's own text and add what OCR read: a mask from either
-                // covers its ink (recall first); duplicates only overlap.
-                append_layer(&mut page.layer, &ocr.layer);
-            } else {
-                page.layer = ocr.layer;
+                progress.page_recognized();
+                reading.ocr = Some(OcrSummary {
+                    dpi,
+                    orientation_degrees: orientation_degrees(ocr.orientation),
+                    skew_degrees: (ocr.skew_degrees * 10.0).round() / 10.0,
+                    words: ocr.words,
+                    mean_confidence: (ocr.mean_confidence * 10.0).round() / 10.0,
+                    engine: engine.describe(),
+                });
+            } else if doc_ref.ocr_policy().mode != OcrMode::Never && doc_ref.pdf().is_some() {
+                reading.ocr_regions =
+                    read_unexplained_ink(doc_ref, i, &mut page, max_megapixels, &get_engine)?;
             }
-            progress.page_recognized();
-            let summary = OcrSummary {
-                dpi,
-                orientation_degrees: orientation_degrees(ocr.orientation),
-                skew_degrees: (ocr.skew_degrees * 10.0).round() / 10.0,
-                words: ocr.words,
-                mean_confidence: (ocr.mean_confidence * 10.0).round() / 10.0,
-                engine: describe.clone(),
-            };
-            Ok((page, Some(summary)))
+            append_annotations(&mut page.layer, doc_ref.annotations(i));
+            Ok((page, reading))
         })
         .collect::<Result<_, PdfError>>()?;
     Ok(results.into_iter().unzip())
+}
+
+/// Reads with OCR the ink of a text page that its text layer does not explain (images
+/// with text, text drawn as outlines, annotation appearances, form fields, text in a font
+/// that was not trusted) and adds the words to the page's layer. Returns how many regions
+/// were read. A page whose ink is all explained costs one render at [`COVERAGE_DPI`].
+fn read_unexplained_ink<'e>(
+    doc: &Document,
+    index: usize,
+    page: &mut PageText,
+    max_megapixels: u32,
+    get_engine: &dyn Fn() -> Result<&'e dyn OcrEngine, PdfError>,
+) -> Result<usize, PdfError> {
+    let geometry = page.geometry;
+    let explained_user: Vec<Rect> = page.layer.chars().iter().filter_map(|c| c.rect).collect();
+    let explained: Vec<DisplayRect> = explained_user
+        .iter()
+        .map(|r| geometry.to_display(r))
+        .collect();
+    let low = doc.render_gray(index, COVERAGE_DPI, max_megapixels)?;
+    let blocks = uncovered_regions(&low, COVERAGE_DPI, &explained);
+    drop(low);
+    if blocks.is_empty() {
+        return Ok(0);
+    }
+    let engine = get_engine()?;
+    let dpi = doc.ocr_policy().dpi;
+    let image = doc.render_gray(index, dpi, max_megapixels)?;
+    let mut found = TextLayer::new();
+    for block in &blocks {
+        let (crop, region) = crop_region(&image, dpi, block, &geometry);
+        if crop.width < 8 || crop.height < 8 {
+            continue;
+        }
+        let ocr =
+            recognize_region(engine, &crop, dpi, &region).map_err(|source| PdfError::Ocr {
+                page: index + 1,
+                source,
+            })?;
+        append_layer(&mut found, &ocr.layer);
+    }
+    append_unexplained_words(&mut page.layer, &found, &explained_user);
+    Ok(blocks.len())
+}
+
+/// The pixels of `block` (display points) cut from `image` (the whole page at `dpi`), and
+/// the geometry that maps the cut-out's pixels to the page's user space: the block's own
+/// rectangle in user space, turned like the page.
+fn crop_region(
+    image: &GrayImage,
+    dpi: u32,
+    block: &DisplayRect,
+    geometry: &PageGeometry,
+) -> (GrayImage, PageGeometry) {
+    let px = block.to_pixels(dpi as f32, image.width, image.height);
+    let (w, h) = (px.x1.saturating_sub(px.x0), px.y1.saturating_sub(px.y0));
+    let mut data = Vec::with_capacity(w as usize * h as usize);
+    for y in px.y0..px.y0 + h {
+        let row = (y * image.width) as usize;
+        data.extend_from_slice(&image.data[row + px.x0 as usize..row + (px.x0 + w) as usize]);
+    }
+    let s = 72.0 / dpi as f32;
+    let aligned = DisplayRect {
+        left: px.x0 as f32 * s,
+        top: px.y0 as f32 * s,
+        right: (px.x0 + w) as f32 * s,
+        bottom: (px.y0 + h) as f32 * s,
+    };
+    (
+        GrayImage {
+            width: w,
+            height: h,
+            data,
+        },
+        PageGeometry {
+            crop: geometry.from_display(&aligned),
+            rotation: geometry.rotation,
+        },
+    )
+}
+
+/// Appends the words of `src` whose characters are not already explained by one of
+/// `explained` (the page's own character boxes): OCR of a region also reads the edge of
+/// the text-layer lines around it, which must not be doubled.
+fn append_unexplained_words(dst: &mut TextLayer, src: &TextLayer, explained: &[Rect]) {
+    let text = src.text();
+    let chars = src.chars();
+    let mut kept = TextLayer::new();
+    let mut word: Vec<(char, Option<Rect>)> = Vec::new();
+    let flush = |word: &mut Vec<(char, Option<Rect>)>, kept: &mut TextLayer| {
+        if word.is_empty() {
+            return;
+        }
+        let boxed: Vec<Rect> = word.iter().filter_map(|(_, r)| *r).collect();
+        let inside = boxed
+            .iter()
+            .filter(|r| {
+                let (cx, cy) = ((r.x0 + r.x1) / 2.0, (r.y0 + r.y1) / 2.0);
+                explained
+                    .iter()
+                    .any(|e| e.x0 <= cx && cx <= e.x1 && e.y0 <= cy && cy <= e.y1)
+            })
+            .count();
+        if boxed.is_empty() || inside * 2 < boxed.len() {
+            if !kept.is_empty() {
+                kept.push_unboxed(" ");
+            }
+            for (c, r) in word.iter() {
+                kept.push(*c, *r);
+            }
+        }
+        word.clear();
+    };
+    for (i, c) in chars.iter().enumerate() {
+        let end = chars.get(i + 1).map_or(text.len(), |n| n.byte as usize);
+        let s = &text[c.byte as usize..end];
+        if s == "\r" || s == "\n" {
+            flush(&mut word, &mut kept);
+            if !kept.is_empty() && !kept.text().ends_with('\n') {
+                kept.push_unboxed("\r\n");
+            }
+            continue;
+        }
+        if s.chars().all(char::is_whitespace) {
+            flush(&mut word, &mut kept);
+            continue;
+        }
+        for ch in s.chars() {
+            word.push((ch, c.rect));
+        }
+    }
+    flush(&mut word, &mut kept);
+    append_layer(dst, &kept);
+}
+
+/// Appends the text of drawn annotations and form fields, each on its own line, every
+/// character boxed with the whole annotation: where a value is drawn inside its field is
+/// up to the viewer, so a finding in it masks the field.
+fn append_annotations(dst: &mut TextLayer, annotations: &[PageAnnotation]) {
+    for a in annotations {
+        let mut layer = TextLayer::new();
+        for (n, line) in a.text.lines().enumerate() {
+            if n > 0 {
+                layer.push_unboxed("\r\n");
+            }
+            for ch in line.chars() {
+                layer.push(ch, (!ch.is_whitespace()).then_some(a.rect));
+            }
+        }
+        append_layer(dst, &layer);
+    }
 }
 
 /// Runs the analyzer over the document's pages.

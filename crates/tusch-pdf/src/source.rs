@@ -10,7 +10,8 @@ use std::ffi::c_void;
 use std::path::Path;
 
 use pdfium_render::prelude::{
-    PdfiumLibraryBindings, FPDF_BITMAP, FPDF_DOCUMENT, FPDF_PAGE, FPDF_TEXTPAGE, FS_RECTF,
+    PdfiumLibraryBindings, FPDF_ANNOTATION, FPDF_BITMAP, FPDF_DOCUMENT, FPDF_FORMFILLINFO,
+    FPDF_FORMHANDLE, FPDF_PAGE, FPDF_TEXTPAGE, FS_RECTF,
 };
 use tusch_core::raster::bgra_to_gray;
 use tusch_core::{GrayImage, PageGeometry, PageText, Rect, Rotation, TextLayer};
@@ -24,6 +25,19 @@ const FPDF_ERR_FORMAT: u32 = 3;
 const FPDF_ANNOT: i32 = 0x01;
 const FPDF_BITMAP_BGRA: i32 = 4;
 const FPDF_PAGEOBJ_IMAGE: i32 = 3;
+/// `FPDF_GetFormType`: the document has no AcroForm (or XFA) form.
+const FORMTYPE_NONE: i32 = 0;
+/// Annotation subtypes (`FPDF_ANNOT_*`).
+const ANNOT_TEXT: i32 = 1;
+const ANNOT_POPUP: i32 = 16;
+const ANNOT_WIDGET: i32 = 20;
+/// Annotation flags: hidden, or not shown on screen.
+const ANNOT_FLAG_HIDDEN: i32 = 1 << 1;
+const ANNOT_FLAG_NOVIEW: i32 = 1 << 5;
+/// Form field types whose value is text a reader sees (`FPDF_FORMFIELD_*`).
+const FIELD_COMBOBOX: i32 = 4;
+const FIELD_LISTBOX: i32 = 5;
+const FIELD_TEXTFIELD: i32 = 6;
 
 /// Hard limits on what a page may ask of us, whatever the configuration says.
 const MAX_PAGES: usize = 100_000;
@@ -33,6 +47,13 @@ const MAX_PAGES: usize = 100_000;
 pub struct SourceDocument {
     handle: FPDF_DOCUMENT,
     page_count: usize,
+    /// The form-fill environment when the document has an AcroForm: without it pdfium
+    /// neither draws form fields nor reports their values, and a released e-service export
+    /// would silently lose its content. Null when the document has no form.
+    form: FPDF_FORMHANDLE,
+    /// pdfium keeps a pointer to this until the environment is closed, so it lives on the
+    /// heap, never moves, and is dropped after `form` is closed.
+    _form_info: Option<Box<FPDF_FORMFILLINFO>>,
     // Dropped after `handle` is closed (see Drop).
     _bytes: Vec<u8>,
 }
@@ -53,10 +74,57 @@ unsafe impl Sync for SourceDocument {}
 impl Drop for SourceDocument {
     fn drop(&mut self) {
         if let Ok(b) = bindings() {
+            if !self.form.is_null() {
+                // SAFETY: the form handle came from FPDFDOC_InitFormFillEnvironment for
+                // this document and is closed only here, before the document.
+                unsafe { b.FPDFDOC_ExitFormFillEnvironment(self.form) };
+            }
             // SAFETY: the handle came from FPDF_LoadMemDocument64 and is closed only here.
             unsafe { b.FPDF_CloseDocument(self.handle) };
         }
     }
+}
+
+/// A form-fill environment with no callbacks: Tusch never interacts with a form, it only
+/// draws the fields and reads their values. JavaScript stays off (no platform given).
+fn form_fill_info() -> Box<FPDF_FORMFILLINFO> {
+    Box::new(FPDF_FORMFILLINFO {
+        version: 2,
+        Release: None,
+        FFI_Invalidate: None,
+        FFI_OutputSelectedRect: None,
+        FFI_SetCursor: None,
+        FFI_SetTimer: None,
+        FFI_KillTimer: None,
+        FFI_GetLocalTime: None,
+        FFI_OnChange: None,
+        FFI_GetPage: None,
+        FFI_GetCurrentPage: None,
+        FFI_GetRotation: None,
+        FFI_ExecuteNamedAction: None,
+        FFI_SetTextFieldFocus: None,
+        FFI_DoURIAction: None,
+        FFI_DoGoToAction: None,
+        m_pJsPlatform: std::ptr::null_mut(),
+        xfa_disabled: 1,
+        FFI_DisplayCaret: None,
+        FFI_GetCurrentPageIndex: None,
+        FFI_SetCurrentPage: None,
+        FFI_GotoURL: None,
+        FFI_GetPageViewRect: None,
+        FFI_PageEvent: None,
+        FFI_PopupMenu: None,
+        FFI_OpenFile: None,
+        FFI_EmailTo: None,
+        FFI_UploadTo: None,
+        FFI_GetPlatform: None,
+        FFI_GetLanguage: None,
+        FFI_DownloadFromURL: None,
+        FFI_PostRequestURL: None,
+        FFI_PutRequestURL: None,
+        FFI_OnFocusChange: None,
+        FFI_DoURIActionWithKeyboardModifier: None,
+    })
 }
 
 /// Checks the bytes look like a complete PDF before pdfium sees them. pdfium repairs
@@ -118,6 +186,8 @@ impl SourceDocument {
         let mut doc = SourceDocument {
             handle,
             page_count: 0,
+            form: std::ptr::null_mut(),
+            _form_info: None,
             _bytes: bytes,
         };
         // SAFETY: valid document handle.
@@ -137,7 +207,26 @@ impl SourceDocument {
             });
         }
         doc.page_count = page_count;
+        // SAFETY: valid document handle.
+        if unsafe { b.FPDF_GetFormType(handle) } != FORMTYPE_NONE {
+            let mut info = form_fill_info();
+            // SAFETY: `info` is heap-allocated and kept beside the handle until the
+            // environment is closed in Drop.
+            let form = unsafe { b.FPDFDOC_InitFormFillEnvironment(handle, &mut *info) };
+            if !form.is_null() {
+                // Fields are drawn as printed, without the on-screen highlight.
+                // SAFETY: valid form handle.
+                unsafe { b.FPDF_RemoveFormFieldHighlight(form) };
+                doc.form = form;
+                doc._form_info = Some(info);
+            }
+        }
         Ok(doc)
+    }
+
+    /// Whether the document has an interactive form whose fields are drawn and read.
+    pub fn has_form(&self) -> bool {
+        !self.form.is_null()
     }
 
     pub fn page_count(&self) -> usize {
@@ -154,7 +243,15 @@ impl SourceDocument {
                 what: "läsas in",
             });
         }
-        Ok(PageGuard { b, handle })
+        if !self.form.is_null() {
+            // SAFETY: valid page and form handles; undone in PageGuard's Drop.
+            unsafe { b.FORM_OnAfterLoadPage(handle, self.form) };
+        }
+        Ok(PageGuard {
+            b,
+            handle,
+            form: self.form,
+        })
     }
 
     /// The page's visible area and rotation.
@@ -178,7 +275,25 @@ impl SourceDocument {
         Ok((Self::text_of(&page, index)?, Self::images_of(&page)))
     }
 
+    /// Everything on a page a reader may see, loading the page once: its text layer with
+    /// the font of every character, its images, and the text of its annotations and form
+    /// fields.
+    pub fn page_content(&self, index: usize) -> Result<PageContent, PdfError> {
+        let page = self.page(index)?;
+        let (text, fonts) = Self::text_and_fonts_of(&page, index)?;
+        Ok(PageContent {
+            text,
+            fonts,
+            images: Self::images_of(&page),
+            annotations: self.annotations_of(&page),
+        })
+    }
+
     fn text_of(page: &PageGuard, index: usize) -> Result<PageText, PdfError> {
+        Self::text_and_fonts_of(page, index).map(|(t, _)| t)
+    }
+
+    fn text_and_fonts_of(page: &PageGuard, index: usize) -> Result<(PageText, FontRuns), PdfError> {
         let geometry = page.geometry(index)?;
         let b = page.b;
         // SAFETY: valid page handle; the text page is closed by its guard.
@@ -195,7 +310,22 @@ impl SourceDocument {
         // SAFETY: valid text page handle.
         let n = unsafe { b.FPDFText_CountChars(text.handle) }.max(0);
         let mut layer = TextLayer::new();
+        let mut fonts = FontRuns::default();
+        let mut last_object = std::ptr::null_mut();
+        let mut font = NO_FONT;
         for i in 0..n {
+            // The font is looked up only where the text object changes (a run of text).
+            // SAFETY: 0 <= i < n for a valid text page.
+            let object = unsafe { b.FPDFText_GetTextObject(text.handle, i) };
+            if object != last_object {
+                last_object = object;
+                font = if object.is_null() {
+                    NO_FONT
+                } else {
+                    fonts.id(&font_name(b, text.handle, i))
+                };
+            }
+            fonts.per_char.push(font);
             // SAFETY: 0 <= i < n for a valid text page.
             let code = unsafe { b.FPDFText_GetUnicode(text.handle, i) };
             let generated = unsafe { b.FPDFText_IsGenerated(text.handle, i) } == 1;
@@ -220,11 +350,89 @@ impl SourceDocument {
             };
             layer.push(c, rect);
         }
-        Ok(PageText {
-            index,
-            geometry,
-            layer,
-        })
+        Ok((
+            PageText {
+                index,
+                geometry,
+                layer,
+            },
+            fonts,
+        ))
+    }
+
+    /// The text of the page's annotations and form fields, with where they are drawn.
+    fn annotations_of(&self, page: &PageGuard) -> Vec<PageAnnotation> {
+        let b = page.b;
+        // SAFETY: valid page handle.
+        let n = unsafe { b.FPDFPage_GetAnnotCount(page.handle) }.max(0);
+        let mut out = Vec::new();
+        for i in 0..n {
+            // SAFETY: 0 <= i < n; the annotation is closed by its guard.
+            let annot = AnnotGuard {
+                b,
+                handle: unsafe { b.FPDFPage_GetAnnot(page.handle, i) },
+            };
+            if annot.handle.is_null() {
+                continue;
+            }
+            // SAFETY: valid annotation handle.
+            let subtype = unsafe { b.FPDFAnnot_GetSubtype(annot.handle) };
+            let flags = unsafe { b.FPDFAnnot_GetFlags(annot.handle) };
+            let mut r = FS_RECTF {
+                left: 0.0,
+                top: 0.0,
+                right: 0.0,
+                bottom: 0.0,
+            };
+            // SAFETY: valid annotation handle and out-pointer.
+            if unsafe { b.FPDFAnnot_GetRect(annot.handle, &mut r) } == 0 {
+                continue;
+            }
+            let rect = Rect::new(r.left, r.bottom, r.right, r.top);
+            let hidden = flags & (ANNOT_FLAG_HIDDEN | ANNOT_FLAG_NOVIEW) != 0;
+            if subtype == ANNOT_WIDGET {
+                if self.form.is_null() || hidden {
+                    continue;
+                }
+                // SAFETY: valid form and annotation handles.
+                let kind = unsafe { b.FPDFAnnot_GetFormFieldType(self.form, annot.handle) };
+                if !matches!(kind, FIELD_TEXTFIELD | FIELD_COMBOBOX | FIELD_LISTBOX) {
+                    continue;
+                }
+                let text = utf16_string(|buf, len| {
+                    // SAFETY: valid handles; `buf` holds `len` bytes (or is null with 0).
+                    unsafe { b.FPDFAnnot_GetFormFieldValue(self.form, annot.handle, buf, len) }
+                });
+                if !text.trim().is_empty() && !rect.is_degenerate() {
+                    out.push(PageAnnotation {
+                        kind: AnnotationKind::FormField,
+                        rect,
+                        text,
+                    });
+                }
+                continue;
+            }
+            if subtype == ANNOT_POPUP {
+                // A popup shows its parent's text, which is reported with the parent.
+                continue;
+            }
+            let text = utf16_string(|buf, len| {
+                // SAFETY: valid annotation handle; `buf` holds `len` bytes (or is null).
+                unsafe { b.FPDFAnnot_GetStringValue(annot.handle, "Contents", buf, len) }
+            });
+            if text.trim().is_empty() {
+                continue;
+            }
+            // A sticky note draws an icon; its text only appears in a popup, which a
+            // raster copy cannot carry. Hidden annotations are not drawn at all.
+            let kind = if hidden || subtype == ANNOT_TEXT {
+                AnnotationKind::NotDrawn
+            } else {
+                AnnotationKind::Drawn
+            };
+            out.push(PageAnnotation { kind, rect, text });
+        }
+        out
     }
 
     /// The image objects drawn directly on the page: where they are (user space) and
@@ -316,6 +524,21 @@ impl SourceDocument {
                 0,
                 FPDF_ANNOT,
             );
+            // Form fields are drawn by the form module, over the page, as a viewer shows
+            // them (FPDF_RenderPageBitmap never draws widgets).
+            if !self.form.is_null() {
+                b.FPDF_FFLDraw(
+                    self.form,
+                    bitmap.handle,
+                    page.handle,
+                    0,
+                    0,
+                    w as i32,
+                    h as i32,
+                    0,
+                    FPDF_ANNOT,
+                );
+            }
         }
         // SAFETY: valid bitmap handle.
         let stride = unsafe { b.FPDFBitmap_GetStride(bitmap.handle) }.max(0) as usize;
@@ -331,6 +554,112 @@ impl SourceDocument {
         let bytes = unsafe { std::slice::from_raw_parts(buf, stride * h as usize) };
         Ok(bgra_to_gray(bytes, w, h, stride))
     }
+}
+
+/// What [`SourceDocument::page_content`] reads of a page.
+#[derive(Debug, Clone)]
+pub struct PageContent {
+    pub text: PageText,
+    /// The font of every character of `text.layer`.
+    pub fonts: FontRuns,
+    pub images: Vec<PageImage>,
+    pub annotations: Vec<PageAnnotation>,
+}
+
+/// The font of each character of a page's text layer, as an index into `names`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FontRuns {
+    /// Font names as the PDF gives them (with any subset prefix, so two subsets of one
+    /// family are two fonts: each has its own cmap).
+    pub names: Vec<String>,
+    /// One entry per character of the layer; [`NO_FONT`] where pdfium gave none.
+    pub per_char: Vec<u16>,
+}
+
+/// The font index of characters without a font (generated spaces and line breaks).
+pub const NO_FONT: u16 = u16::MAX;
+
+impl FontRuns {
+    fn id(&mut self, name: &str) -> u16 {
+        if let Some(i) = self.names.iter().position(|n| n == name) {
+            return i as u16;
+        }
+        if self.names.len() >= usize::from(NO_FONT) {
+            return NO_FONT - 1;
+        }
+        self.names.push(name.to_owned());
+        (self.names.len() - 1) as u16
+    }
+}
+
+/// How an annotation's text reaches a reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnnotationKind {
+    /// The value of a text field or choice field, drawn in the field.
+    FormField,
+    /// A comment, stamp or other annotation drawn on the page; its text (`/Contents`) may
+    /// differ from what its appearance draws.
+    Drawn,
+    /// Text that is not drawn on the page (a sticky note's popup, a hidden annotation):
+    /// it is not in the released raster.
+    NotDrawn,
+}
+
+/// The text of one annotation or form field and where it is drawn (user space).
+#[derive(Clone)]
+pub struct PageAnnotation {
+    pub kind: AnnotationKind,
+    pub rect: Rect,
+    pub text: String,
+}
+
+impl std::fmt::Debug for PageAnnotation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The text is document content: never printed.
+        f.debug_struct("PageAnnotation")
+            .field("kind", &self.kind)
+            .field("rect", &self.rect)
+            .field("chars", &self.text.chars().count())
+            .finish()
+    }
+}
+
+/// Reads a UTF-16LE string from a pdfium getter that returns the byte length it needs
+/// (including the terminating NUL) when given a null buffer.
+fn utf16_string(mut get: impl FnMut(*mut u16, std::ffi::c_ulong) -> std::ffi::c_ulong) -> String {
+    let needed = get(std::ptr::null_mut(), 0) as usize;
+    if needed <= 2 || needed > 1 << 20 {
+        return String::new();
+    }
+    let mut buf = vec![0u16; needed.div_ceil(2)];
+    let got = get(buf.as_mut_ptr(), (buf.len() * 2) as std::ffi::c_ulong) as usize;
+    let len = (got.min(needed) / 2).saturating_sub(1);
+    String::from_utf16_lossy(&buf[..len.min(buf.len())])
+}
+
+/// The name of the font of character `index`.
+fn font_name(b: &'static dyn PdfiumLibraryBindings, text: FPDF_TEXTPAGE, index: i32) -> String {
+    let mut flags = 0;
+    // SAFETY: valid text page and index; a null buffer asks for the length.
+    let needed = unsafe { b.FPDFText_GetFontInfo(text, index, std::ptr::null_mut(), 0, &mut flags) }
+        as usize;
+    if needed == 0 || needed > 4096 {
+        return String::new();
+    }
+    let mut buf = vec![0u8; needed];
+    // SAFETY: `buf` holds `needed` bytes.
+    unsafe {
+        b.FPDFText_GetFontInfo(
+            text,
+            index,
+            buf.as_mut_ptr().cast::<c_void>(),
+            needed as std::ffi::c_ulong,
+            &mut flags,
+        )
+    };
+    let end = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
 /// An image drawn on a page.
@@ -354,6 +683,7 @@ impl PageImage {
 struct PageGuard {
     b: &'static dyn PdfiumLibraryBindings,
     handle: FPDF_PAGE,
+    form: FPDF_FORMHANDLE,
 }
 
 impl PageGuard {
@@ -382,8 +712,26 @@ impl PageGuard {
 
 impl Drop for PageGuard {
     fn drop(&mut self) {
+        if !self.form.is_null() {
+            // SAFETY: FORM_OnAfterLoadPage was called for this page with this form.
+            unsafe { self.b.FORM_OnBeforeClosePage(self.handle, self.form) };
+        }
         // SAFETY: the handle came from FPDF_LoadPage and is closed only here.
         unsafe { self.b.FPDF_ClosePage(self.handle) };
+    }
+}
+
+struct AnnotGuard {
+    b: &'static dyn PdfiumLibraryBindings,
+    handle: FPDF_ANNOTATION,
+}
+
+impl Drop for AnnotGuard {
+    fn drop(&mut self) {
+        if !self.handle.is_null() {
+            // SAFETY: the handle came from FPDFPage_GetAnnot and is closed only here.
+            unsafe { self.b.FPDFPage_CloseAnnot(self.handle) };
+        }
     }
 }
 
