@@ -46,7 +46,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::util::{
-    context_before, has_context, is_number_token, label_line_above, luhn_valid, DASH, HS,
+    context_before, has_context, is_digit_bounded, label_line_above, luhn_valid, DASH, HS,
 };
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
@@ -78,9 +78,11 @@ static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("account label pattern compiles")
 });
 
+/// No word boundary at the end: an IBAN glued to a word ("…7466kr") is still one; the mod 97
+/// check over the candidate ends (see [`BankDetector::iban`]) rejects a longer run.
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?-u:\b)[A-Z]{{2}}[0-9]{{2}}(?:{HS}?[A-Z0-9]{{4}}){{2,7}}(?:{HS}?[A-Z0-9]{{1,4}})?(?-u:\b)"
+        r"(?-u:\b)[A-Z]{{2}}[0-9]{{2}}(?:{HS}?[A-Z0-9]{{4}}){{2,7}}(?:{HS}?[A-Z0-9]{{1,4}})?"
     ))
     .expect("iban pattern compiles")
 });
@@ -198,7 +200,7 @@ impl BankDetector {
     fn giro(&self, text: &str, out: &mut Vec<Finding>) {
         for m in BANKGIRO.find_iter(text) {
             let span = m.range();
-            if !is_number_token(text, &span) {
+            if !is_digit_bounded(text, &span) {
                 continue;
             }
             let digits = super::util::digits_of(m.as_str());
@@ -221,7 +223,7 @@ impl BankDetector {
             let span = m.range();
             let labelled = context_before(text, span.start, PG_CONTEXT, 30)
                 || label_line_above(text, span.start, PG_CONTEXT);
-            if !is_number_token(text, &span) || !labelled {
+            if !is_digit_bounded(text, &span) || !labelled {
                 continue;
             }
             let digits = super::util::digits_of(m.as_str());
@@ -250,7 +252,7 @@ impl BankDetector {
                 continue;
             };
             let span = m.start()..end;
-            if !is_number_token(text, &span)
+            if !is_digit_bounded(text, &span)
                 || !super::util::not_in_spaced_number(text, &(span.start..clr.end()))
             {
                 continue;
@@ -280,7 +282,7 @@ impl BankDetector {
                 continue;
             };
             let span = num.start()..end;
-            if !is_number_token(text, &span)
+            if !is_digit_bounded(text, &span)
                 || out[first..]
                     .iter()
                     .any(|f| f.span.start < span.end && span.start < f.span.end)
@@ -477,6 +479,24 @@ mod tests {
         assert!(masked("SE45 5000 0000 0583 9825 7467").is_empty());
         assert!(iban_valid("DE89370400440532013000"));
         assert!(!iban_valid("DE89370400440532013001"));
+    }
+
+    /// Two cells the text layer glued together: the number touches the next label.
+    #[test]
+    fn a_number_glued_to_letters_is_found() {
+        assert_eq!(masked("Bankgiro 5050-1055Förfallodatum"), vec!["5050-1055"]);
+        assert_eq!(masked("Plusgiro 4 81 23-4kr"), vec!["4 81 23-4"]);
+        assert_eq!(
+            masked("konto 8327-9, 123 456 789-0Swedbank"),
+            vec!["8327-9, 123 456 789-0"]
+        );
+        assert_eq!(
+            masked("IBAN SE45 5000 0000 0583 9825 7466kr"),
+            vec!["SE45 5000 0000 0583 9825 7466"]
+        );
+        assert!(masked("SE45 5000 0000 0583 9825 74661").is_empty());
+        assert!(masked("Bankgiro 15050-1055").is_empty());
+        assert!(masked("Bankgiro 5050-10551").is_empty());
     }
 
     #[test]

@@ -28,6 +28,11 @@
 //! Detectors that find numbers ([`Detector::reads_numbers`]) also read the page a second
 //! time with the letters OCR reads for digits written back ([`ocr_digits`]).
 //!
+//! Number detectors bound a number by digits, not by words ([`util::is_digit_bounded`]): a
+//! number must not touch another digit (directly or over `-`, `/`, `.`), but a letter may
+//! touch it, since text layers and OCR glue a number to the word beside it ("070-174 06
+//! 67kl", "850317-2382x").
+//!
 //! Detectors see the page text exactly as the text layer holds it: lines are separated by
 //! `"\r\n"`, and non-breaking spaces (U+00A0) and other Unicode spaces may occur where a
 //! document has a space; patterns treat them as spaces.

@@ -13,7 +13,9 @@
 //!
 //! The date must be a real calendar date (leap years included; for `YYMMDD` the century is
 //! inferred, `+` meaning a hundred years older, which only matters for 29 February of year
-//! 00), and the Luhn check must pass over the ten-digit form `YYMMDDNNNN`. Both passing gives
+//! 00), and the Luhn check must pass over the ten-digit form `YYMMDDNNNN`. The number must
+//! not be part of a longer digit run; a letter may touch it (`pnr:8503172382,`,
+//! `850317-2382x`). Both passing gives
 //! 0.97–0.99. A *near-miss* (right shape, but the Luhn check or the date fails — a typo in a
 //! real number is still a number to hide) scores 0.6–0.7 when a context word (personnummer,
 //! pnr, pers.nr, födelsenummer, samordningsnummer, p-nr, "f." …) stands nearby, and 0.3
@@ -49,7 +51,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::util::{
-    has_context, is_number_token, line_before, luhn_valid, not_in_spaced_number, DASH, HS,
+    has_context, is_digit_bounded, line_before, luhn_valid, not_in_spaced_number, DASH, HS,
 };
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
@@ -228,7 +230,7 @@ impl Detector for PersonnummerDetector {
                 continue;
             };
             let span = m.range();
-            if !is_number_token(text, &span) {
+            if !is_digit_bounded(text, &span) {
                 continue;
             }
             let sep = caps.name("sep").map(|s| s.as_str());
@@ -424,7 +426,23 @@ mod tests {
         assert!(found("2023/811218-9876").is_empty());
         assert!(found("811218-9876-01").is_empty());
         assert!(masked("1 811218 9876").is_empty());
-        assert!(found("x811218-9876").is_empty());
+        assert!(found("18503172382").is_empty());
+        assert!(found("85031723821").is_empty());
+    }
+
+    /// A number glued to a letter or punctuation is still a whole number: only a digit
+    /// right before or after makes it part of a longer one.
+    #[test]
+    fn a_number_glued_to_letters_is_found() {
+        for (t, want) in [
+            ("850317-2382x", "850317-2382"),
+            ("pnr:8503172382,", "8503172382"),
+            ("Pnr850317-2382", "850317-2382"),
+            ("x811218-9876", "811218-9876"),
+            ("19850317-2382Anna", "19850317-2382"),
+        ] {
+            assert_eq!(masked(t), vec![want], "{t}");
+        }
     }
 
     #[test]

@@ -14,7 +14,8 @@
 //!
 //! A maximal run of digit groups is read from the start; groups after a space are dropped
 //! from the end while the run is too long (so "070-174 06 05 2024" still yields the number).
-//! Then the digit count and the leading digits are checked: 9–10 digits with the leading 0
+//! The number must not touch another digit; a letter may touch it (`0701740667kl`). Then
+//! the digit count and the leading digits are checked: 9–10 digits with the leading 0
 //! (7–9 after `+46`; 8 digits only next to a context word); mobile numbers are `070`, `072`,
 //! `073`, `076`, `079` with exactly ten digits; freephone `020`, shared-cost `077X` and
 //! premium `0900`/`0939`/`0944` numbers belong to organisations and are skipped. A context
@@ -227,10 +228,10 @@ fn digit_groups(text: &str, body: Range<usize>) -> Vec<Group> {
 }
 
 fn accept(text: &str, start: usize, kind: Kind, area: &str, groups: &[Group]) -> Option<Finding> {
-    // Before the number: not glued to a word or to another number.
+    // Before the number: not glued to another number. A letter may touch it ("tel0701…").
     let mut before = text[..start].chars().rev();
     match (before.next(), before.next()) {
-        (Some(p), _) if p.is_alphanumeric() => return None,
+        (Some(p), _) if p.is_numeric() => return None,
         (Some(p), Some(pp))
             if matches!(p, '-' | '/' | '.' | ',' | ':' | '+') && pp.is_ascii_digit() =>
         {
@@ -255,10 +256,10 @@ fn accept(text: &str, start: usize, kind: Kind, area: &str, groups: &[Group]) ->
     }
     let end = groups.last()?.range.end;
     let span = start..end;
-    // After the number: not glued to more digits or letters.
+    // After the number: not glued to more digits ("070-174 06 67kl" is a number).
     let mut after = text[end..].chars();
     match (after.next(), after.next()) {
-        (Some(n), _) if n.is_alphanumeric() => return None,
+        (Some(n), _) if n.is_numeric() => return None,
         (Some(n), Some(nn)) if matches!(n, '-' | '/' | '.' | ',' | ':') && nn.is_ascii_digit() => {
             return None
         }
@@ -429,11 +430,27 @@ mod tests {
             "0771-12 34 56",
             "0900-123 45 67",
             "0012345",
-            "v0701740605",
             "0701740605123",
             "SN 2024/1234",
             "version 0.1.2",
         ] {
+            assert!(masked(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+
+    /// A number glued to the word after it (a text layer without the space, OCR) is found;
+    /// only a digit beside it makes it part of a longer number.
+    #[test]
+    fn a_number_glued_to_letters_is_found() {
+        for (t, want) in [
+            ("070-174 06 67kl", "070-174 06 67"),
+            ("ring 0701740667kl 9", "0701740667"),
+            ("v0701740605", "0701740605"),
+            ("Tel:031-390 06 12Mobil", "031-390 06 12"),
+        ] {
+            assert_eq!(masked(t), vec![want], "{t}");
+        }
+        for t in ["10701740667", "07017406671kl", "070-174 06 671"] {
             assert!(masked(t).is_empty(), "{t}: {:?}", found(t));
         }
     }

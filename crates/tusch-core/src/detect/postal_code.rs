@@ -125,7 +125,7 @@ impl Detector for PostalCodeDetector {
             let start = m.start();
             let mut before = text[..start].chars().rev();
             match (before.next(), before.next()) {
-                (Some(p), _) if p.is_alphanumeric() => continue,
+                (Some(p), _) if p.is_numeric() => continue,
                 (Some(p), Some(pp))
                     if (is_hspace(p) || matches!(p, '-' | '/' | '.' | ',' | ':'))
                         && pp.is_ascii_digit() =>
@@ -257,6 +257,16 @@ mod tests {
         assert_eq!(masked("11122 Stockholm"), vec!["11122 Stockholm"]);
         let f = found("111 22 Stockholm");
         assert!(f[0].1 >= 0.95);
+    }
+
+    /// Two cells the text layer glued together: the label touches the postal code.
+    #[test]
+    fn a_code_glued_to_a_label_is_found() {
+        assert_eq!(
+            masked("Postadress111 22 Stockholm"),
+            vec!["111 22 Stockholm"]
+        );
+        assert!(masked("1111 22 Stockholm").is_empty());
     }
 
     #[test]

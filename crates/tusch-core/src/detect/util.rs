@@ -150,6 +150,42 @@ pub fn is_number_token(text: &str, span: &Range<usize>) -> bool {
     true
 }
 
+/// True when `span` is a whole number as far as digits go: no digit right before or after it,
+/// and not glued to more digits by a punctuation mark (`2024/1234-5`, `1.2.3.4.5`,
+/// `12-811218-9876`), so that a part of a longer number is never taken for the whole.
+///
+/// Letters may touch the number. A text layer or an OCR reading often glues a number to the
+/// word beside it ("070-174 06 67kl", "pnr:8503172382,", "850317-2382x"), and a number that
+/// validates is personal data however it is glued; a word boundary (`\b`, or
+/// [`is_standalone`]) would miss it. The number detectors use this; the patterns that are
+/// made of letters and digits (registration numbers) keep [`is_number_token`].
+pub fn is_digit_bounded(text: &str, span: &Range<usize>) -> bool {
+    let mut before = text[..span.start].chars().rev();
+    match (before.next(), before.next()) {
+        (Some(p), _) if p.is_numeric() => return false,
+        (Some(p), Some(pp))
+            if matches!(
+                p,
+                '-' | '/' | '.' | ',' | '+' | ':' | '\u{2010}'..='\u{2013}'
+            ) && pp.is_ascii_digit() =>
+        {
+            return false
+        }
+        _ => {}
+    }
+    let mut after = text[span.end..].chars();
+    match (after.next(), after.next()) {
+        (Some(n), _) if n.is_numeric() => false,
+        (Some(n), Some(nn))
+            if matches!(n, '-' | '/' | '.' | ',' | ':' | '\u{2010}'..='\u{2013}')
+                && nn.is_ascii_digit() =>
+        {
+            false
+        }
+        _ => true,
+    }
+}
+
 /// True when the span is not continued by a thousands group after a single space on either
 /// side (`1 250 000`), for patterns that themselves allow a space between groups. A longer
 /// number after a space (a table row: "870412 2384 0701740605") is a number of its own.
@@ -306,6 +342,27 @@ mod tests {
         assert!(not_in_spaced_number(t, &(0..9)));
         let t = "870412 2384 0701740605";
         assert!(not_in_spaced_number(t, &(0..11)));
+    }
+
+    #[test]
+    fn digit_boundaries_let_letters_touch_a_number() {
+        let t = "850317-2382x";
+        assert!(is_digit_bounded(t, &(0..11)));
+        assert!(!is_standalone(t, &(0..11)));
+        let t = "ring 0701740667kl 9";
+        assert!(is_digit_bounded(t, &(5..15)));
+        let t = "pnr:8503172382,";
+        assert!(is_digit_bounded(t, &(4..14)));
+        // Still never a part of a longer digit run.
+        for (t, span) in [
+            ("18503172382", 1..11),
+            ("85031723821", 0..10),
+            ("2024/1234-5", 5..11),
+            ("12-850317-2382", 3..14),
+            ("850317-2382-01", 0..11),
+        ] {
+            assert!(!is_digit_bounded(t, &span), "{t}");
+        }
     }
 
     #[test]
