@@ -801,11 +801,51 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
             gap: Gap::Other,
         })
         .collect();
+    join_hyphenated_names(text, &mut tokens);
     for i in 0..tokens.len().saturating_sub(1) {
         let g = gap(&text[tokens[i].range.end..tokens[i + 1].range.start]);
         tokens[i].gap = g;
     }
     tokens
+}
+
+/// A name hyphenated at the end of a line ("Johans-\r\nson") is one token when the two
+/// halves make a known name: without the hyphen when the second half is lower case (the
+/// hyphen only breaks the line), with it when it is capitalised ("Lind-\r\nBerg", a double
+/// name). Other hyphenated words ("kommun-\r\nfullmäktige") stay two tokens.
+fn join_hyphenated_names<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        let between = &text[tokens[i].range.end..tokens[i + 1].range.start];
+        let wrapped = between
+            .strip_prefix(['-', '\u{00AD}', '\u{2010}'])
+            .map(|rest| rest.trim_matches(is_hspace))
+            .is_some_and(|rest| rest == "\r\n" || rest == "\n");
+        let next = &tokens[i + 1];
+        let lower = if next.shape == Shape::Lower {
+            format!("{}{}", tokens[i].lower, next.lower)
+        } else {
+            format!("{}-{}", tokens[i].lower, next.lower)
+        };
+        let known = EFTERNAMN.contains(&lower)
+            || (FORNAMN.contains(&lower) && !FORNAMN_ORD.contains(&lower))
+            || (lower.contains('-')
+                && lower
+                    .split('-')
+                    .all(|p| EFTERNAMN.contains(p) || looks_like_surname(p)));
+        if wrapped && tokens[i].cap() && known {
+            let range = tokens[i].range.start..next.range.end;
+            tokens[i] = Token {
+                text: &text[range.clone()],
+                range,
+                lower,
+                shape: tokens[i].shape,
+                gap: Gap::Other,
+            };
+            tokens.remove(i + 1);
+        }
+        i += 1;
+    }
 }
 
 impl Detector for NamesDetector {
@@ -1150,6 +1190,25 @@ mod tests {
             ("Kontakta Mohammed\r\nAndersson", "Mohammed\r\nAndersson"),
         ] {
             assert_eq!(masked(t), vec![want], "{t}");
+        }
+    }
+
+    /// A surname hyphenated at the end of a line is one word when its halves make a known
+    /// name; other words broken the same way are left alone.
+    #[test]
+    fn a_name_hyphenated_over_a_line_break() {
+        for (t, want) in [
+            (
+                "Beslutet skickas till Anna Johans-\r\nson i dag.",
+                "Anna Johans-\r\nson",
+            ),
+            ("Handläggare: Karls-\r\nson", "Karls-\r\nson"),
+            ("Anna Lind-\r\nström ringde", "Anna Lind-\r\nström"),
+        ] {
+            assert_eq!(masked(t), vec![want], "{t}");
+        }
+        for t in ["Enligt kommun-\r\nfullmäktige", "Bygg-\r\nnadsnämnden"] {
+            assert!(masked(t).is_empty(), "{t}: {:?}", found(t));
         }
     }
 
