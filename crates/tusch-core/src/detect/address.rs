@@ -53,7 +53,7 @@ const NAME: &str = "address";
 ///
 /// The forms without å, ä, ö (`vagen`, `grand`, `hojden`) are what OCR reads off a grey
 /// or blurred scan, and what systems limited to ASCII print.
-const COMPOUND: &str = "gatan|gata|vägen|väg|vagen|vag|gränd|gränden|grand|granden|stigen|stig|allé|allén|alle|allen|backe|backen|torget|torg|platsen|leden|slingan|stråket|straket|esplanaden|kajen|kaj|stranden|strand|promenaden|plan|hagen|liden|kroken|höjden|hojden";
+pub(crate) const COMPOUND: &str = "gatan|gata|vägen|väg|vagen|vag|gränd|gränden|grand|granden|stigen|stig|allé|allén|alle|allen|backe|backen|torget|torg|platsen|leden|slingan|stråket|straket|esplanaden|kajen|kaj|stranden|strand|promenaden|plan|hagen|liden|kroken|höjden|hojden";
 /// Suffixes written as a word of their own ("Gamla vägen", "Sergels torg").
 const SEPARATE: &str = "gatan|gata|vägen|väg|vagen|vag|gränd|grand|torget|torg|allé|alle|backe|backen|plan|platsen|plats|stigen|stig|leden|strand|kajen|kaj|promenaden|esplanaden";
 /// Words that stand before a street name as part of it.

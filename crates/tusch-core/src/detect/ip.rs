@@ -178,6 +178,20 @@ mod tests {
         assert!(masked("203.0.113.451").is_empty());
     }
 
+    /// The headers of a printed e-mail (fixture epost-trad).
+    #[test]
+    fn addresses_in_mail_headers() {
+        let t = "Received: from mail.example.net ([203.0.113.45])\r\n\
+                 \tby mx.ankeby.se with ESMTPS; Fri, 15 Mar 2024 07:58:12 +0100\r\n\
+                 X-Originating-IP: [198.51.100.23]\r\n\
+                 Received: from [2001:db8::25] (helo=laptop)";
+        assert_eq!(
+            masked(t),
+            vec!["203.0.113.45", "198.51.100.23", "2001:db8::25"]
+        );
+        assert!(found(t).iter().all(|f| f.1 >= 0.85));
+    }
+
     #[test]
     fn ipv6_forms() {
         for a in [

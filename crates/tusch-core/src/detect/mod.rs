@@ -15,6 +15,7 @@
 //! | [`phone`] | phone | digit count + leading digits |
 //! | [`email`] | e-mail | structure |
 //! | [`ip`] | IP address | octets / IPv6 parse |
+//! | [`ip_hostname`] | IP address (host name spelling it out) | octets + host name shape |
 //! | [`url`] | URL with personal data | host + path / query keys |
 //! | [`address`] | street address, c/o, Box, lgh | street suffixes |
 //! | [`postal_code`] | postnummer + postort | postal code and postort lists |
@@ -22,6 +23,7 @@
 //! | [`payment_card`] | card number | Luhn + issuer prefix |
 //! | [`vehicle_plate`] | registration number | letters + deny-list |
 //! | [`property`] | fastighetsbeteckning | deny-list of non-trakt words |
+//! | [`property_block`] | fastighetsbeteckning in a town (kvarter + number) | property word nearby + deny-list |
 //! | [`date_of_birth`] | date of birth | calendar, after a birth word |
 //! | [`names`] | person | first-name and surname lists + context |
 //!
@@ -44,6 +46,7 @@ pub mod bank;
 pub mod date_of_birth;
 pub mod email;
 pub mod ip;
+pub mod ip_hostname;
 pub mod names;
 pub mod ocr_digits;
 pub mod payment_card;
@@ -51,6 +54,7 @@ pub mod personnummer;
 pub mod phone;
 pub mod postal_code;
 pub mod property;
+pub mod property_block;
 pub mod url;
 pub mod util;
 pub mod vehicle_plate;
@@ -95,6 +99,7 @@ pub fn default_detectors() -> Vec<Box<dyn Detector>> {
         Box::new(phone::PhoneDetector),
         Box::new(email::EmailDetector),
         Box::new(ip::IpDetector),
+        Box::new(ip_hostname::IpHostnameDetector),
         Box::new(url::UrlDetector),
         Box::new(address::AddressDetector),
         Box::new(postal_code::PostalCodeDetector),
@@ -102,6 +107,7 @@ pub fn default_detectors() -> Vec<Box<dyn Detector>> {
         Box::new(payment_card::PaymentCardDetector),
         Box::new(vehicle_plate::VehiclePlateDetector),
         Box::new(property::PropertyDetector),
+        Box::new(property_block::PropertyBlockDetector),
         Box::new(date_of_birth::DateOfBirthDetector),
         Box::new(names::NamesDetector),
     ]
