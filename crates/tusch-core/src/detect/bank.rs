@@ -9,6 +9,8 @@
 //!   "kontonummer" or "clearingnummer" label: `Clearingnummer 6789 kontonummer 123456789`
 //!   gives two findings (rules `clearing`, `account`).
 //! - IBAN of any country, with or without spaces in groups of four (rule `iban`).
+//! - A Nordea personkonto: clearing number 3300 and the holder's personnummer as the account
+//!   number, `3300 850317-2382`, `3300-8503172382` (rule `nordea_personkonto`).
 //!
 //! # How it validates
 //!
@@ -22,6 +24,8 @@
 //! four-digit clearing number not starting with 0, optionally with a fifth digit after a
 //! dash, and an account of 6–12 digits) plus a context word (konto, kontonummer, clearing,
 //! bank names …) gives 0.85; the shape alone 0.4.
+//! A Nordea personkonto's account number must pass the personnummer checks (date and Luhn):
+//! 0.99, so that the whole number is masked as an account and not only its personnummer.
 //! IBANs are validated by ISO 13616 mod 97 and, for known countries, by length (SE: 24):
 //! 0.98. A failed IBAN next to "iban" scores 0.6.
 //!
@@ -45,6 +49,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::personnummer::is_valid_personnummer;
 use super::util::{
     context_before, has_context, is_digit_bounded, label_line_above, luhn_valid, DASH, HS,
 };
@@ -69,6 +74,14 @@ static CLEARING_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?P<clr>[1-9][0-9]{{3}}(?:{DASH}[0-9])?)(?:,{HS}*|{HS}*{DASH}{HS}*|{HS}+)(?P<acct>[0-9]+(?:(?:{HS}|{DASH})[0-9]+)*)"
     ))
     .expect("clearing pattern compiles")
+});
+
+/// Nordea's clearing number for personkonton, whose account number is a personnummer.
+static PERSONKONTO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"3300(?:{HS}?{DASH}{HS}?|,{HS}?|{HS})?(?P<pn>[0-9]{{6}}{DASH}?[0-9]{{4}})"
+    ))
+    .expect("personkonto pattern compiles")
 });
 
 static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
@@ -176,7 +189,9 @@ impl Detector for BankDetector {
 
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
         self.giro(text, out);
-        self.accounts(text, out);
+        let first = out.len();
+        self.personkonto(text, out);
+        self.accounts(text, out, first);
         self.iban(text, out);
     }
 }
@@ -240,8 +255,31 @@ impl BankDetector {
         }
     }
 
-    fn accounts(&self, text: &str, out: &mut Vec<Finding>) {
-        let first = out.len();
+    fn personkonto(&self, text: &str, out: &mut Vec<Finding>) {
+        for caps in PERSONKONTO.captures_iter(text) {
+            let (Some(m), Some(pn)) = (caps.get(0), caps.name("pn")) else {
+                continue;
+            };
+            let span = m.range();
+            if !is_digit_bounded(text, &span)
+                || !is_valid_personnummer(&super::util::digits_of(pn.as_str()))
+            {
+                continue;
+            }
+            let context = has_context(text, &span, ACCOUNT_CONTEXT, 50);
+            out.push(finding(
+                span,
+                0.99,
+                "nordea_personkonto",
+                Validation::Passed("date+luhn".into()),
+                context,
+            ));
+        }
+    }
+
+    /// Clearing and account numbers; `first` is where this detector's account findings
+    /// start in `out`, so a number already taken (a personkonto) is not taken again.
+    fn accounts(&self, text: &str, out: &mut Vec<Finding>, first: usize) {
         for caps in CLEARING_ACCOUNT.captures_iter(text) {
             let (Some(m), Some(clr), Some(acct)) =
                 (caps.get(0), caps.name("clr"), caps.name("acct"))
@@ -254,6 +292,9 @@ impl BankDetector {
             let span = m.start()..end;
             if !is_digit_bounded(text, &span)
                 || !super::util::not_in_spaced_number(text, &(span.start..clr.end()))
+                || out[first..]
+                    .iter()
+                    .any(|f| f.span.start < span.end && span.start < f.span.end)
             {
                 continue;
             }
@@ -461,6 +502,29 @@ mod tests {
             vec![("6789", "clearing"), ("123456789", "account")]
         );
         assert!(masked("Datum 2024-03-15 12").is_empty());
+    }
+
+    #[test]
+    fn nordea_personkonto() {
+        for (t, want) in [
+            ("Konto: 3300 850317-2382", "3300 850317-2382"),
+            ("3300-8503172382", "3300-8503172382"),
+            ("Kontonummer: 3300 8503172382", "3300 8503172382"),
+            ("Nordea 3300, 850317-2382", "3300, 850317-2382"),
+        ] {
+            let f = found(t);
+            assert_eq!(f.len(), 1, "{t}: {f:?}");
+            assert_eq!(f[0].0, want, "{t}");
+            assert_eq!(f[0].2, "nordea_personkonto");
+            assert!(f[0].1 >= 0.99);
+        }
+        // The account number fails the personnummer checks: an ordinary account at best.
+        assert!(found("3300 850317-2383")
+            .iter()
+            .all(|f| f.2 != "nordea_personkonto"));
+        assert!(found("13300 8503172382")
+            .iter()
+            .all(|f| f.2 != "nordea_personkonto"));
     }
 
     #[test]

@@ -19,7 +19,8 @@
 //! | [`url`] | URL with personal data | host + path / query keys |
 //! | [`address`] | street address, c/o, Box, lgh | street suffixes |
 //! | [`postal_code`] | postnummer + postort | postal code and postort lists |
-//! | [`bank`] | bankgiro, plusgiro, account, IBAN | Luhn / mod 97 + context |
+//! | [`bank`] | bankgiro, plusgiro, account, IBAN, Nordea personkonto | Luhn / mod 97 / personnummer + context |
+//! | [`sole_trader`] | personnummer (a sole trader's VAT number) | personnummer date + Luhn |
 //! | [`payment_card`] | card number | Luhn + issuer prefix |
 //! | [`vehicle_plate`] | registration number | letters + deny-list |
 //! | [`property`] | fastighetsbeteckning | deny-list of non-trakt words |
@@ -55,6 +56,7 @@ pub mod phone;
 pub mod postal_code;
 pub mod property;
 pub mod property_block;
+pub mod sole_trader;
 pub mod url;
 pub mod util;
 pub mod vehicle_plate;
@@ -104,6 +106,7 @@ pub fn default_detectors() -> Vec<Box<dyn Detector>> {
         Box::new(address::AddressDetector),
         Box::new(postal_code::PostalCodeDetector),
         Box::new(bank::BankDetector),
+        Box::new(sole_trader::SoleTraderDetector),
         Box::new(payment_card::PaymentCardDetector),
         Box::new(vehicle_plate::VehiclePlateDetector),
         Box::new(property::PropertyDetector),

@@ -418,6 +418,10 @@ mod tests {
     fn legal_person_organisationsnummer_is_not_flagged() {
         assert!(found("Org.nr 556036-0793").is_empty());
         assert!(found("5560360793").is_empty());
+        // A sole trader's organisationsnummer is the owner's personnummer.
+        let f = found("Org.nr 850317-2382");
+        assert_eq!(f[0].0, "850317-2382");
+        assert_eq!(f[0].2, "organisationsnummer_enskild_firma");
         let f = found("Org.nr 640823-3234 (enskild firma)");
         assert_eq!(f[0].0, "640823-3234");
         assert_eq!(f[0].2, "organisationsnummer_enskild_firma");
