@@ -27,6 +27,7 @@
 //! | [`property_block`] | fastighetsbeteckning in a town (kvarter + number) | property word nearby + deny-list |
 //! | [`date_of_birth`] | date of birth | calendar, after a birth word |
 //! | [`names`] | person | first-name and surname lists + context |
+//! | [`unexplained`] | other (safety net) | none: a label before it and no keep rule explaining it |
 //!
 //! Detectors that find numbers ([`Detector::reads_numbers`]) also read the page a second
 //! time with the letters OCR reads for digits written back ([`ocr_digits`]).
@@ -57,6 +58,7 @@ pub mod postal_code;
 pub mod property;
 pub mod property_block;
 pub mod sole_trader;
+pub mod unexplained;
 pub mod url;
 pub mod util;
 pub mod vehicle_plate;
@@ -113,6 +115,7 @@ pub fn default_detectors() -> Vec<Box<dyn Detector>> {
         Box::new(property_block::PropertyBlockDetector),
         Box::new(date_of_birth::DateOfBirthDetector),
         Box::new(names::NamesDetector),
+        Box::new(unexplained::UnexplainedDetector),
     ]
 }
 
