@@ -21,6 +21,7 @@ const TEXTS: &[&str] = &[
     "faktura",
     "nara_missar",
     "utredning",
+    "verkliga_dokument",
 ];
 
 fn load(name: &str) -> String {

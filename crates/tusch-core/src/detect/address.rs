@@ -53,7 +53,7 @@ const NAME: &str = "address";
 ///
 /// The forms without å, ä, ö (`vagen`, `grand`, `hojden`) are what OCR reads off a grey
 /// or blurred scan, and what systems limited to ASCII print.
-const COMPOUND: &str = "gatan|gata|vägen|väg|vagen|vag|gränd|gränden|grand|granden|stigen|stig|allé|allén|alle|allen|backe|backen|torget|torg|platsen|leden|slingan|stråket|straket|esplanaden|kajen|kaj|stranden|strand|promenaden|plan|hagen|liden|kroken|höjden|hojden";
+pub(crate) const COMPOUND: &str = "gatan|gata|vägen|väg|vagen|vag|gränd|gränden|grand|granden|stigen|stig|allé|allén|alle|allen|backe|backen|torget|torg|platsen|leden|slingan|stråket|straket|esplanaden|kajen|kaj|stranden|strand|promenaden|plan|hagen|liden|kroken|höjden|hojden";
 /// Suffixes written as a word of their own ("Gamla vägen", "Sergels torg").
 const SEPARATE: &str = "gatan|gata|vägen|väg|vagen|vag|gränd|grand|torget|torg|allé|alle|backe|backen|plan|platsen|plats|stigen|stig|leden|strand|kajen|kaj|promenaden|esplanaden";
 /// Words that stand before a street name as part of it.
@@ -283,6 +283,34 @@ impl AddressDetector {
     }
 }
 
+/// Whether a street address (name and house number, perhaps a letter or a flat) ends right
+/// before `at` on the same line, spaces and a comma skipped: the postal code after it
+/// ("Björkvägen 12 123 45 Mölnlycke", a spreadsheet row whose cells the export joined with
+/// a space) belongs to the address, not to a longer number.
+pub(crate) fn street_ends_before(text: &str, at: usize) -> bool {
+    let line = super::util::line_before(text, at, 160);
+    let line = line.trim_end_matches(|c: char| super::util::is_hspace(c) || c == ',');
+    let line_start = at - super::util::line_before(text, at, 160).len();
+    if !line.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    STREET.captures_iter(line).any(|caps| {
+        let (Some(m), Some(num)) = (caps.get(0), caps.name("num")) else {
+            return false;
+        };
+        let trimmed = m
+            .as_str()
+            .trim_end_matches(|c: char| c == ',' || super::util::is_space(c));
+        m.start() + trimmed.len() == line.len()
+            && boundary_ok(
+                text,
+                line_start + m.start(),
+                line_start + m.start() + trimmed.len(),
+                line_start + num.end(),
+            )
+    })
+}
+
 /// The match is a whole token and its number is a house number, not a chapter, a section,
 /// an SFS number or a property designation.
 fn boundary_ok(text: &str, start: usize, end: usize, num_end: usize) -> bool {
@@ -380,6 +408,19 @@ mod tests {
         ] {
             assert_eq!(masked(t), vec![want], "{t}");
         }
+    }
+
+    #[test]
+    fn a_street_before_a_postal_code_in_the_next_cell() {
+        assert_eq!(
+            masked("Björkvägen 12 435 30 Mölnlycke"),
+            vec!["Björkvägen 12"]
+        );
+        let ends = |t: &str| street_ends_before(t, t.find("435").unwrap_or(0));
+        assert!(ends("Björkvägen 12 435 30"));
+        assert!(ends("Björkvägen 12 B, 435 30"));
+        assert!(!ends("Kapitel 12 435 30"));
+        assert!(!ends("Storgatan 2024/12 435 30"));
     }
 
     #[test]

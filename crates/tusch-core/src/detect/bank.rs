@@ -9,6 +9,8 @@
 //!   "kontonummer" or "clearingnummer" label: `Clearingnummer 6789 kontonummer 123456789`
 //!   gives two findings (rules `clearing`, `account`).
 //! - IBAN of any country, with or without spaces in groups of four (rule `iban`).
+//! - A Nordea personkonto: clearing number 3300 and the holder's personnummer as the account
+//!   number, `3300 850317-2382`, `3300-8503172382` (rule `nordea_personkonto`).
 //!
 //! # How it validates
 //!
@@ -22,6 +24,8 @@
 //! four-digit clearing number not starting with 0, optionally with a fifth digit after a
 //! dash, and an account of 6–12 digits) plus a context word (konto, kontonummer, clearing,
 //! bank names …) gives 0.85; the shape alone 0.4.
+//! A Nordea personkonto's account number must pass the personnummer checks (date and Luhn):
+//! 0.99, so that the whole number is masked as an account and not only its personnummer.
 //! IBANs are validated by ISO 13616 mod 97 and, for known countries, by length (SE: 24):
 //! 0.98. A failed IBAN next to "iban" scores 0.6.
 //!
@@ -45,8 +49,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::personnummer::is_valid_personnummer;
 use super::util::{
-    context_before, has_context, is_number_token, label_line_above, luhn_valid, DASH, HS,
+    context_before, has_context, is_digit_bounded, label_line_above, luhn_valid, DASH, HS,
 };
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
@@ -71,6 +76,14 @@ static CLEARING_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("clearing pattern compiles")
 });
 
+/// Nordea's clearing number for personkonton, whose account number is a personnummer.
+static PERSONKONTO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"3300(?:{HS}?{DASH}{HS}?|,{HS}?|{HS})?(?P<pn>[0-9]{{6}}{DASH}?[0-9]{{4}})"
+    ))
+    .expect("personkonto pattern compiles")
+});
+
 static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)(?-u:\b)(?P<label>kontonummer|kontonr|konto|bankkonto|lönekonto|personkonto|sparkonto|clearingnummer|clearingnr|clearing|clnr)(?-u:\b)\.?:?{HS}*(?:(?i:nr)\.?:?{HS}*)?(?P<num>[0-9]+(?:(?:{HS}|{DASH})[0-9]+)*)"
@@ -78,9 +91,11 @@ static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("account label pattern compiles")
 });
 
+/// No word boundary at the end: an IBAN glued to a word ("…7466kr") is still one; the mod 97
+/// check over the candidate ends (see [`BankDetector::iban`]) rejects a longer run.
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?-u:\b)[A-Z]{{2}}[0-9]{{2}}(?:{HS}?[A-Z0-9]{{4}}){{2,7}}(?:{HS}?[A-Z0-9]{{1,4}})?(?-u:\b)"
+        r"(?-u:\b)[A-Z]{{2}}[0-9]{{2}}(?:{HS}?[A-Z0-9]{{4}}){{2,7}}(?:{HS}?[A-Z0-9]{{1,4}})?"
     ))
     .expect("iban pattern compiles")
 });
@@ -174,7 +189,9 @@ impl Detector for BankDetector {
 
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
         self.giro(text, out);
-        self.accounts(text, out);
+        let first = out.len();
+        self.personkonto(text, out);
+        self.accounts(text, out, first);
         self.iban(text, out);
     }
 }
@@ -198,7 +215,7 @@ impl BankDetector {
     fn giro(&self, text: &str, out: &mut Vec<Finding>) {
         for m in BANKGIRO.find_iter(text) {
             let span = m.range();
-            if !is_number_token(text, &span) {
+            if !is_digit_bounded(text, &span) {
                 continue;
             }
             let digits = super::util::digits_of(m.as_str());
@@ -221,7 +238,7 @@ impl BankDetector {
             let span = m.range();
             let labelled = context_before(text, span.start, PG_CONTEXT, 30)
                 || label_line_above(text, span.start, PG_CONTEXT);
-            if !is_number_token(text, &span) || !labelled {
+            if !is_digit_bounded(text, &span) || !labelled {
                 continue;
             }
             let digits = super::util::digits_of(m.as_str());
@@ -238,8 +255,31 @@ impl BankDetector {
         }
     }
 
-    fn accounts(&self, text: &str, out: &mut Vec<Finding>) {
-        let first = out.len();
+    fn personkonto(&self, text: &str, out: &mut Vec<Finding>) {
+        for caps in PERSONKONTO.captures_iter(text) {
+            let (Some(m), Some(pn)) = (caps.get(0), caps.name("pn")) else {
+                continue;
+            };
+            let span = m.range();
+            if !is_digit_bounded(text, &span)
+                || !is_valid_personnummer(&super::util::digits_of(pn.as_str()))
+            {
+                continue;
+            }
+            let context = has_context(text, &span, ACCOUNT_CONTEXT, 50);
+            out.push(finding(
+                span,
+                0.99,
+                "nordea_personkonto",
+                Validation::Passed("date+luhn".into()),
+                context,
+            ));
+        }
+    }
+
+    /// Clearing and account numbers; `first` is where this detector's account findings
+    /// start in `out`, so a number already taken (a personkonto) is not taken again.
+    fn accounts(&self, text: &str, out: &mut Vec<Finding>, first: usize) {
         for caps in CLEARING_ACCOUNT.captures_iter(text) {
             let (Some(m), Some(clr), Some(acct)) =
                 (caps.get(0), caps.name("clr"), caps.name("acct"))
@@ -250,8 +290,11 @@ impl BankDetector {
                 continue;
             };
             let span = m.start()..end;
-            if !is_number_token(text, &span)
+            if !is_digit_bounded(text, &span)
                 || !super::util::not_in_spaced_number(text, &(span.start..clr.end()))
+                || out[first..]
+                    .iter()
+                    .any(|f| f.span.start < span.end && span.start < f.span.end)
             {
                 continue;
             }
@@ -280,7 +323,7 @@ impl BankDetector {
                 continue;
             };
             let span = num.start()..end;
-            if !is_number_token(text, &span)
+            if !is_digit_bounded(text, &span)
                 || out[first..]
                     .iter()
                     .any(|f| f.span.start < span.end && span.start < f.span.end)
@@ -462,6 +505,29 @@ mod tests {
     }
 
     #[test]
+    fn nordea_personkonto() {
+        for (t, want) in [
+            ("Konto: 3300 850317-2382", "3300 850317-2382"),
+            ("3300-8503172382", "3300-8503172382"),
+            ("Kontonummer: 3300 8503172382", "3300 8503172382"),
+            ("Nordea 3300, 850317-2382", "3300, 850317-2382"),
+        ] {
+            let f = found(t);
+            assert_eq!(f.len(), 1, "{t}: {f:?}");
+            assert_eq!(f[0].0, want, "{t}");
+            assert_eq!(f[0].2, "nordea_personkonto");
+            assert!(f[0].1 >= 0.99);
+        }
+        // The account number fails the personnummer checks: an ordinary account at best.
+        assert!(found("3300 850317-2383")
+            .iter()
+            .all(|f| f.2 != "nordea_personkonto"));
+        assert!(found("13300 8503172382")
+            .iter()
+            .all(|f| f.2 != "nordea_personkonto"));
+    }
+
+    #[test]
     fn iban_mod97() {
         let f = found("IBAN: SE45 5000 0000 0583 9825 7466, BIC ESSESESS");
         assert_eq!(f[0].0, "SE45 5000 0000 0583 9825 7466");
@@ -477,6 +543,24 @@ mod tests {
         assert!(masked("SE45 5000 0000 0583 9825 7467").is_empty());
         assert!(iban_valid("DE89370400440532013000"));
         assert!(!iban_valid("DE89370400440532013001"));
+    }
+
+    /// Two cells the text layer glued together: the number touches the next label.
+    #[test]
+    fn a_number_glued_to_letters_is_found() {
+        assert_eq!(masked("Bankgiro 5050-1055Förfallodatum"), vec!["5050-1055"]);
+        assert_eq!(masked("Plusgiro 4 81 23-4kr"), vec!["4 81 23-4"]);
+        assert_eq!(
+            masked("konto 8327-9, 123 456 789-0Swedbank"),
+            vec!["8327-9, 123 456 789-0"]
+        );
+        assert_eq!(
+            masked("IBAN SE45 5000 0000 0583 9825 7466kr"),
+            vec!["SE45 5000 0000 0583 9825 7466"]
+        );
+        assert!(masked("SE45 5000 0000 0583 9825 74661").is_empty());
+        assert!(masked("Bankgiro 15050-1055").is_empty());
+        assert!(masked("Bankgiro 5050-10551").is_empty());
     }
 
     #[test]

@@ -117,7 +117,7 @@ impl Detector for DateOfBirthDetector {
             if text[span.end..]
                 .chars()
                 .next()
-                .is_some_and(|c| c.is_alphanumeric())
+                .is_some_and(char::is_numeric)
                 || text[span.end..].starts_with(['-', '/', ':'])
                     && text[span.end + 1..]
                         .chars()
@@ -212,6 +212,13 @@ mod tests {
         ] {
             assert_eq!(found(t), vec![(want, 0.9)], "{t}");
         }
+    }
+
+    #[test]
+    fn a_date_glued_to_a_word_is_found() {
+        assert_eq!(found("född 1985-03-03i Ankeby"), vec![("1985-03-03", 0.9)]);
+        assert_eq!(found("f. 850303Anna"), vec![("850303", 0.9)]);
+        assert!(found("född 1985-03-031").is_empty());
     }
 
     #[test]

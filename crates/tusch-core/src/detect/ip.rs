@@ -33,7 +33,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::util::{has_context, is_number_token};
+use super::util::{has_context, is_digit_bounded};
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
 
@@ -79,7 +79,7 @@ impl Detector for IpDetector {
         for m in V4.find_iter(text) {
             let span = m.range();
             // An IPv4 inside an IPv6 address ("::ffff:192.0.2.128") belongs to that one.
-            if !is_number_token(text, &span) || text[..span.start].ends_with(':') {
+            if !is_digit_bounded(text, &span) || text[..span.start].ends_with(':') {
                 continue;
             }
             let addr = m.as_str().split('/').next().unwrap_or("");
@@ -166,6 +166,30 @@ mod tests {
         IpDetector.detect("IP: 10.0.0.1", &mut out);
         assert_eq!(out[0].span, 4..12);
         assert!(out[0].explanation.context);
+    }
+
+    #[test]
+    fn an_address_glued_to_letters_is_found() {
+        assert_eq!(
+            masked("inloggad från203.0.113.45kl 13"),
+            vec!["203.0.113.45"]
+        );
+        assert!(masked("1203.0.113.45").is_empty());
+        assert!(masked("203.0.113.451").is_empty());
+    }
+
+    /// The headers of a printed e-mail (fixture epost-trad).
+    #[test]
+    fn addresses_in_mail_headers() {
+        let t = "Received: from mail.example.net ([203.0.113.45])\r\n\
+                 \tby mx.ankeby.se with ESMTPS; Fri, 15 Mar 2024 07:58:12 +0100\r\n\
+                 X-Originating-IP: [198.51.100.23]\r\n\
+                 Received: from [2001:db8::25] (helo=laptop)";
+        assert_eq!(
+            masked(t),
+            vec!["203.0.113.45", "198.51.100.23", "2001:db8::25"]
+        );
+        assert!(found(t).iter().all(|f| f.1 >= 0.85));
     }
 
     #[test]

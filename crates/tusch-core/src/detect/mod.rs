@@ -15,18 +15,27 @@
 //! | [`phone`] | phone | digit count + leading digits |
 //! | [`email`] | e-mail | structure |
 //! | [`ip`] | IP address | octets / IPv6 parse |
+//! | [`ip_hostname`] | IP address (host name spelling it out) | octets + host name shape |
 //! | [`url`] | URL with personal data | host + path / query keys |
 //! | [`address`] | street address, c/o, Box, lgh | street suffixes |
 //! | [`postal_code`] | postnummer + postort | postal code and postort lists |
-//! | [`bank`] | bankgiro, plusgiro, account, IBAN | Luhn / mod 97 + context |
+//! | [`bank`] | bankgiro, plusgiro, account, IBAN, Nordea personkonto | Luhn / mod 97 / personnummer + context |
+//! | [`sole_trader`] | personnummer (a sole trader's VAT number) | personnummer date + Luhn |
 //! | [`payment_card`] | card number | Luhn + issuer prefix |
 //! | [`vehicle_plate`] | registration number | letters + deny-list |
 //! | [`property`] | fastighetsbeteckning | deny-list of non-trakt words |
+//! | [`property_block`] | fastighetsbeteckning in a town (kvarter + number) | property word nearby + deny-list |
 //! | [`date_of_birth`] | date of birth | calendar, after a birth word |
 //! | [`names`] | person | first-name and surname lists + context |
+//! | [`unexplained`] | other (safety net) | none: a label before it and no keep rule explaining it |
 //!
 //! Detectors that find numbers ([`Detector::reads_numbers`]) also read the page a second
 //! time with the letters OCR reads for digits written back ([`ocr_digits`]).
+//!
+//! Number detectors bound a number by digits, not by words ([`util::is_digit_bounded`]): a
+//! number must not touch another digit (directly or over `-`, `/`, `.`), but a letter may
+//! touch it, since text layers and OCR glue a number to the word beside it ("070-174 06
+//! 67kl", "850317-2382x").
 //!
 //! Detectors see the page text exactly as the text layer holds it: lines are separated by
 //! `"\r\n"`, and non-breaking spaces (U+00A0) and other Unicode spaces may occur where a
@@ -39,6 +48,7 @@ pub mod bank;
 pub mod date_of_birth;
 pub mod email;
 pub mod ip;
+pub mod ip_hostname;
 pub mod names;
 pub mod ocr_digits;
 pub mod payment_card;
@@ -46,6 +56,9 @@ pub mod personnummer;
 pub mod phone;
 pub mod postal_code;
 pub mod property;
+pub mod property_block;
+pub mod sole_trader;
+pub mod unexplained;
 pub mod url;
 pub mod util;
 pub mod vehicle_plate;
@@ -90,15 +103,19 @@ pub fn default_detectors() -> Vec<Box<dyn Detector>> {
         Box::new(phone::PhoneDetector),
         Box::new(email::EmailDetector),
         Box::new(ip::IpDetector),
+        Box::new(ip_hostname::IpHostnameDetector),
         Box::new(url::UrlDetector),
         Box::new(address::AddressDetector),
         Box::new(postal_code::PostalCodeDetector),
         Box::new(bank::BankDetector),
+        Box::new(sole_trader::SoleTraderDetector),
         Box::new(payment_card::PaymentCardDetector),
         Box::new(vehicle_plate::VehiclePlateDetector),
         Box::new(property::PropertyDetector),
+        Box::new(property_block::PropertyBlockDetector),
         Box::new(date_of_birth::DateOfBirthDetector),
         Box::new(names::NamesDetector),
+        Box::new(unexplained::UnexplainedDetector),
     ]
 }
 

@@ -10,6 +10,13 @@
 //!   (`Zlatko Andersson`) (rule `surname`).
 //! - A known first name on its own, `Liam`, `Elins` (rule `first_name`), unless it is also an
 //!   ordinary word or a place (see below).
+//! - A surname that is also an ordinary word (Falk, Lund, Strand, Hammar, Ros, Berg, Björk,
+//!   Lind, Holm) where it can only be a name: after a title or a role, `dr Falk`,
+//!   `docent Lund`, `handläggare Strand`, `fru Ros` (rule `title_surname`, the span is the
+//!   surname), and first in a list written surname first, `Strand, Gustav`, at the start of a
+//!   line or after a field label, with a known first name after the comma (rule
+//!   `surname_comma_first`). Without a title or a first name ("en röd ros", "vid stranden",
+//!   "Lund är en stad") such a word is not a name.
 //! - A capitalised name right after a person context word, even if in neither list:
 //!   `Sökande: Xin Zhao`, `Hej Kerstin!`, `Med vänlig hälsning\r\nAnna Berg`,
 //!   `Handläggare: …`, `Elev: …`, `Vårdnadshavare: …`, `Namn: …` (rule `context`).
@@ -801,11 +808,51 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
             gap: Gap::Other,
         })
         .collect();
+    join_hyphenated_names(text, &mut tokens);
     for i in 0..tokens.len().saturating_sub(1) {
         let g = gap(&text[tokens[i].range.end..tokens[i + 1].range.start]);
         tokens[i].gap = g;
     }
     tokens
+}
+
+/// A name hyphenated at the end of a line ("Johans-\r\nson") is one token when the two
+/// halves make a known name: without the hyphen when the second half is lower case (the
+/// hyphen only breaks the line), with it when it is capitalised ("Lind-\r\nBerg", a double
+/// name). Other hyphenated words ("kommun-\r\nfullmäktige") stay two tokens.
+fn join_hyphenated_names<'a>(text: &'a str, tokens: &mut Vec<Token<'a>>) {
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        let between = &text[tokens[i].range.end..tokens[i + 1].range.start];
+        let wrapped = between
+            .strip_prefix(['-', '\u{00AD}', '\u{2010}'])
+            .map(|rest| rest.trim_matches(is_hspace))
+            .is_some_and(|rest| rest == "\r\n" || rest == "\n");
+        let next = &tokens[i + 1];
+        let lower = if next.shape == Shape::Lower {
+            format!("{}{}", tokens[i].lower, next.lower)
+        } else {
+            format!("{}-{}", tokens[i].lower, next.lower)
+        };
+        let known = EFTERNAMN.contains(&lower)
+            || (FORNAMN.contains(&lower) && !FORNAMN_ORD.contains(&lower))
+            || (lower.contains('-')
+                && lower
+                    .split('-')
+                    .all(|p| EFTERNAMN.contains(p) || looks_like_surname(p)));
+        if wrapped && tokens[i].cap() && known {
+            let range = tokens[i].range.start..next.range.end;
+            tokens[i] = Token {
+                text: &text[range.clone()],
+                range,
+                lower,
+                shape: tokens[i].shape,
+                gap: Gap::Other,
+            };
+            tokens.remove(i + 1);
+        }
+        i += 1;
+    }
 }
 
 impl Detector for NamesDetector {
@@ -834,8 +881,154 @@ impl Detector for NamesDetector {
                 found.push(f);
             }
         }
+        found.extend(title_surnames(text, &tokens));
+        found.extend(surnames_first(text, &tokens));
         out.extend(merge(found));
     }
+}
+
+/// Titles and roles written before a surname alone ("dr Falk", "handläggare Strand"),
+/// lower case.
+const TITLES: &[&str] = &[
+    "dr",
+    "doktor",
+    "docent",
+    "professor",
+    "prof",
+    "herr",
+    "hr",
+    "fru",
+    "fröken",
+    "frk",
+    "handläggare",
+    "handläggaren",
+    "socialsekreterare",
+    "socialsekreteraren",
+    "kurator",
+    "kuratorn",
+    "rektor",
+    "rektorn",
+    "advokat",
+    "advokaten",
+    "läkare",
+    "läkaren",
+    "överläkare",
+    "överläkaren",
+    "distriktsläkare",
+    "sjuksköterska",
+    "sjuksköterskan",
+    "skolsköterska",
+    "skolsköterskan",
+    "psykolog",
+    "psykologen",
+    "lärare",
+    "läraren",
+    "mentor",
+    "mentorn",
+    "specialpedagog",
+    "specialpedagogen",
+    "ordförande",
+    "ordföranden",
+    "enhetschef",
+    "enhetschefen",
+    "utredare",
+    "utredaren",
+    "jurist",
+    "juristen",
+    "domare",
+    "rådman",
+    "notarie",
+    "kommissarie",
+    "inspektör",
+    "inspektören",
+    "pastor",
+    "kyrkoherde",
+    "ledamot",
+    "ledamoten",
+    "ersättare",
+    "ersättaren",
+    "nämndeman",
+];
+
+/// Rule `title_surname`: a surname right after a title or a role ("dr Falk", "docent
+/// Lund", "fru Ros"). The title makes a surname that is also an ordinary word a name.
+fn title_surnames(text: &str, tokens: &[Token<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for w in tokens.windows(2) {
+        let (title, name) = (&w[0], &w[1]);
+        if !TITLES.contains(&title.lower.as_str()) || !name.cap() {
+            continue;
+        }
+        // "dr Falk", "dr. Falk": one space, or a full stop and one space.
+        let between = &text[title.range.end..name.range.start];
+        let between = between.strip_prefix('.').unwrap_or(between);
+        if between.is_empty() || !between.chars().all(is_hspace) || between.chars().count() > 2 {
+            continue;
+        }
+        if !name.surname_like() || name.not_name() || name.text.chars().count() < 3 {
+            continue;
+        }
+        out.push(finding(
+            name.range.start..name_end(text, name),
+            0.8,
+            "title_surname",
+            Validation::Passed("efternamn".into()),
+            true,
+        ));
+    }
+    out
+}
+
+/// Rule `surname_comma_first`: "Strand, Gustav" — a surname, a comma and a known first name
+/// (and perhaps a second one), at the start of a line or after a field label, as lists of
+/// participants and registers write names. The first name must not be an ordinary word.
+fn surnames_first(text: &str, tokens: &[Token<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for i in 0..tokens.len().saturating_sub(1) {
+        let (surname, first) = (&tokens[i], &tokens[i + 1]);
+        if !surname.cap() || !surname.surname_like() || surname.not_name() {
+            continue;
+        }
+        let line_head = super::util::line_before(text, surname.range.start, 200);
+        let head = line_head.trim_end_matches(is_hspace);
+        if !(head.is_empty() || head.ends_with([':', '\t', ';', '|']) || line_head.ends_with('\t'))
+        {
+            continue;
+        }
+        let between = &text[surname.range.end..first.range.start];
+        let Some(space) = between.strip_prefix(',') else {
+            continue;
+        };
+        if space.is_empty() || !space.chars().all(is_hspace) || space.chars().count() > 2 {
+            continue;
+        }
+        if first.shape != Shape::Title
+            || !first.first_name()
+            || first.ordinary()
+            || first.not_name()
+        {
+            continue;
+        }
+        let mut end = i + 1;
+        if let Some(second) = tokens.get(i + 2) {
+            if first.gap == Gap::Space
+                && second.shape == Shape::Title
+                && second.first_name()
+                && !second.ordinary()
+                && !second.not_name()
+            {
+                end = i + 2;
+            }
+        }
+        out.push(finding(
+            surname.range.start..name_end(text, &tokens[end]),
+            0.8,
+            "surname_comma_first",
+            Validation::Passed("efternamn+fornamn".into()),
+            false,
+        ));
+    }
+    out
 }
 
 /// Tokens that follow a person context word, with the kind of context.
@@ -1151,6 +1344,80 @@ mod tests {
         ] {
             assert_eq!(masked(t), vec![want], "{t}");
         }
+    }
+
+    /// A surname hyphenated at the end of a line is one word when its halves make a known
+    /// name; other words broken the same way are left alone.
+    #[test]
+    fn a_name_hyphenated_over_a_line_break() {
+        for (t, want) in [
+            (
+                "Beslutet skickas till Anna Johans-\r\nson i dag.",
+                "Anna Johans-\r\nson",
+            ),
+            ("Handläggare: Karls-\r\nson", "Karls-\r\nson"),
+            ("Anna Lind-\r\nström ringde", "Anna Lind-\r\nström"),
+        ] {
+            assert_eq!(masked(t), vec![want], "{t}");
+        }
+        for t in ["Enligt kommun-\r\nfullmäktige", "Bygg-\r\nnadsnämnden"] {
+            assert!(masked(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+
+    /// Surnames that are also ordinary words are names after a title or before ", first
+    /// name", and words elsewhere.
+    #[test]
+    fn common_noun_surnames_after_a_title_or_before_a_first_name() {
+        for (t, want) in [
+            ("Enligt dr Falk är", "Falk"),
+            ("Dr. Falk har", "Falk"),
+            ("docent Lund skriver", "Lund"),
+            ("Ärendet har handläggare Strand.", "Strand"),
+            ("fru Ros ringde", "Ros"),
+            ("rektor Hammar:s beslut", "Hammar:s"),
+            ("herr Björk", "Björk"),
+        ] {
+            let f = found(t);
+            assert_eq!(masked(t), vec![want], "{t}");
+            assert!(f.iter().any(|x| x.2 == "title_surname"), "{t}");
+        }
+        for (t, want) in [
+            ("Strand, Gustav", "Strand, Gustav"),
+            ("Deltagare:\r\nLund, Karin\r\n", "Lund, Karin"),
+            ("Sökande: Berg, Erik", "Berg, Erik"),
+            ("1.\tLind, Gustav", "Lind, Gustav"),
+        ] {
+            assert_eq!(masked(t).first().copied(), Some(want), "{t}");
+        }
+        // A first name at a line end runs on into a known surname on the next line
+        // (`first_surname`): one span over the two list entries.
+        assert_eq!(
+            masked("Deltagare:\r\nLund, Karin\r\nHolm, Anna Maria"),
+            vec!["Lund, Karin\r\nHolm, Anna Maria"]
+        );
+        assert_eq!(found("Strand, Gustav")[0].2, "surname_comma_first");
+    }
+
+    #[test]
+    fn common_noun_surnames_without_a_title_or_first_name_are_words() {
+        for t in [
+            "en röd ros i vasen",
+            "vid stranden",
+            "Lund är en stad",
+            "Strand och bad",
+            "Holm, ö i skärgården",
+            "Berg, sten och grus",
+            "Lund, Malmö och Göteborg",
+            "Falk, Ros och Lind",
+            "professor i Lund",
+            "handläggare Ankeby kommun",
+            "dr Ankebyskolan",
+        ] {
+            assert!(masked(t).is_empty(), "{t}: {:?}", found(t));
+        }
+        // Not at the start of a line or after a label: "Lund" is the town.
+        assert_eq!(masked("Vi bodde i Lund, Karin och jag"), vec!["Karin"]);
     }
 
     #[test]

@@ -37,7 +37,7 @@ use regex::Regex;
 
 use super::personnummer::is_valid_personnummer;
 use super::util::{
-    context_before, has_context, is_number_token, luhn_valid, not_in_spaced_number, DASH, HS,
+    context_before, has_context, is_digit_bounded, luhn_valid, not_in_spaced_number, DASH, HS,
 };
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
@@ -99,7 +99,7 @@ impl Detector for PaymentCardDetector {
         for m in PATTERN.find_iter(text) {
             let span = m.range();
             let s = m.as_str();
-            if !is_number_token(text, &span) || !not_in_spaced_number(text, &span) {
+            if !is_digit_bounded(text, &span) || !not_in_spaced_number(text, &span) {
                 continue;
             }
             let seps: Vec<char> = s.chars().filter(|c| !c.is_ascii_digit()).collect();
@@ -206,6 +206,16 @@ mod tests {
             vec!["4111\u{00A0}1111\u{00A0}1111\u{00A0}1111"]
         );
         assert!(found("kortnummer 4111 1111 1111 1111")[0].1 > 0.95);
+    }
+
+    #[test]
+    fn a_number_glued_to_letters_is_found() {
+        assert_eq!(masked("kortnr4111111111111111"), vec!["4111111111111111"]);
+        assert_eq!(
+            masked("Kort: 4111 1111 1111 1111godkänt"),
+            vec!["4111 1111 1111 1111"]
+        );
+        assert!(masked("94111111111111111").is_empty());
     }
 
     #[test]

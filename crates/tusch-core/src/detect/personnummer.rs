@@ -9,11 +9,18 @@
 //! *is* the owner's personnummer and is found the same way (rule
 //! `organisationsnummer_enskild_firma` when an "org.nr" context word says so).
 //!
+//! A number wrapped over a line break or split over two table cells (`850317-\r\n2382`,
+//! `8503\r\n17-2382`, a cell `850317` above a cell `2382`) is one finding over both parts,
+//! the break included (the rule gets the suffix `_across_lines`), but only when the joined
+//! number passes the date and Luhn checks and takes no valid number from either line.
+//!
 //! # How it validates
 //!
 //! The date must be a real calendar date (leap years included; for `YYMMDD` the century is
 //! inferred, `+` meaning a hundred years older, which only matters for 29 February of year
-//! 00), and the Luhn check must pass over the ten-digit form `YYMMDDNNNN`. Both passing gives
+//! 00), and the Luhn check must pass over the ten-digit form `YYMMDDNNNN`. The number must
+//! not be part of a longer digit run; a letter may touch it (`pnr:8503172382,`,
+//! `850317-2382x`). Both passing gives
 //! 0.97–0.99. A *near-miss* (right shape, but the Luhn check or the date fails — a typo in a
 //! real number is still a number to hide) scores 0.6–0.7 when a context word (personnummer,
 //! pnr, pers.nr, födelsenummer, samordningsnummer, p-nr, "f." …) stands nearby, and 0.3
@@ -49,7 +56,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::util::{
-    has_context, is_number_token, line_before, luhn_valid, not_in_spaced_number, DASH, HS,
+    has_context, is_digit_bounded, line_before, luhn_valid, not_in_spaced_number,
+    number_line_joins, ACROSS_LINES, DASH, HS,
 };
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
@@ -217,42 +225,73 @@ impl Detector for PersonnummerDetector {
     }
 
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
-        for caps in PATTERN.captures_iter(text) {
-            let (Some(m), Some(yy), Some(mm), Some(dd), Some(n)) = (
-                caps.get(0),
-                caps.name("yy"),
-                caps.name("mm"),
-                caps.name("dd"),
-                caps.name("n"),
-            ) else {
-                continue;
-            };
-            let span = m.range();
-            if !is_number_token(text, &span) {
-                continue;
-            }
-            let sep = caps.name("sep").map(|s| s.as_str());
-            let spaced = sep.is_some_and(|s| s.chars().all(super::util::is_hspace));
-            if spaced && !not_in_spaced_number(text, &span) {
-                continue;
-            }
-            let century = caps.name("c").and_then(|c| c.as_str().parse::<u32>().ok());
-            let num = |s: &str| s.parse::<u32>().unwrap_or(0);
-            let plus = sep == Some("+");
-            let c = check(
-                century,
-                num(yy.as_str()),
-                num(mm.as_str()),
-                num(dd.as_str()),
-                n.as_str(),
-                plus,
-            );
-            if c.legal_person {
-                continue;
-            }
-            if let Some(f) = score(text, span, century.is_some(), sep, plus, c) {
+        let first = out.len();
+        detect_in(text, out);
+        // A number wrapped over a line break or split over two table cells: joined only
+        // where the joined number passes the date and Luhn checks, and never over a valid
+        // number on either line.
+        for join in number_line_joins(text, "") {
+            let mut more = Vec::new();
+            detect_in(&join.text, &mut more);
+            for mut f in more {
+                let Some(span) = join.crossing_span(&f.span) else {
+                    continue;
+                };
+                let takes_a_valid_number = out[first..].iter().any(|s| {
+                    s.span.start < span.end
+                        && span.start < s.span.end
+                        && matches!(s.explanation.validation, Validation::Passed(_))
+                });
+                if !matches!(f.explanation.validation, Validation::Passed(_))
+                    || takes_a_valid_number
+                {
+                    continue;
+                }
+                f.span = span;
+                f.explanation.rule.push_str(ACROSS_LINES);
                 out.push(f);
             }
+        }
+    }
+}
+
+/// The patterns over one text, without joining lines.
+fn detect_in(text: &str, out: &mut Vec<Finding>) {
+    for caps in PATTERN.captures_iter(text) {
+        let (Some(m), Some(yy), Some(mm), Some(dd), Some(n)) = (
+            caps.get(0),
+            caps.name("yy"),
+            caps.name("mm"),
+            caps.name("dd"),
+            caps.name("n"),
+        ) else {
+            continue;
+        };
+        let span = m.range();
+        if !is_digit_bounded(text, &span) {
+            continue;
+        }
+        let sep = caps.name("sep").map(|s| s.as_str());
+        let spaced = sep.is_some_and(|s| s.chars().all(super::util::is_hspace));
+        if spaced && !not_in_spaced_number(text, &span) {
+            continue;
+        }
+        let century = caps.name("c").and_then(|c| c.as_str().parse::<u32>().ok());
+        let num = |s: &str| s.parse::<u32>().unwrap_or(0);
+        let plus = sep == Some("+");
+        let c = check(
+            century,
+            num(yy.as_str()),
+            num(mm.as_str()),
+            num(dd.as_str()),
+            n.as_str(),
+            plus,
+        );
+        if c.legal_person {
+            continue;
+        }
+        if let Some(f) = score(text, span, century.is_some(), sep, plus, c) {
+            out.push(f);
         }
     }
 }
@@ -379,6 +418,10 @@ mod tests {
     fn legal_person_organisationsnummer_is_not_flagged() {
         assert!(found("Org.nr 556036-0793").is_empty());
         assert!(found("5560360793").is_empty());
+        // A sole trader's organisationsnummer is the owner's personnummer.
+        let f = found("Org.nr 850317-2382");
+        assert_eq!(f[0].0, "850317-2382");
+        assert_eq!(f[0].2, "organisationsnummer_enskild_firma");
         let f = found("Org.nr 640823-3234 (enskild firma)");
         assert_eq!(f[0].0, "640823-3234");
         assert_eq!(f[0].2, "organisationsnummer_enskild_firma");
@@ -424,7 +467,55 @@ mod tests {
         assert!(found("2023/811218-9876").is_empty());
         assert!(found("811218-9876-01").is_empty());
         assert!(masked("1 811218 9876").is_empty());
-        assert!(found("x811218-9876").is_empty());
+        assert!(found("18503172382").is_empty());
+        assert!(found("85031723821").is_empty());
+    }
+
+    /// A number glued to a letter or punctuation is still a whole number: only a digit
+    /// right before or after makes it part of a longer one.
+    #[test]
+    fn a_number_glued_to_letters_is_found() {
+        for (t, want) in [
+            ("850317-2382x", "850317-2382"),
+            ("pnr:8503172382,", "8503172382"),
+            ("Pnr850317-2382", "850317-2382"),
+            ("x811218-9876", "811218-9876"),
+            ("19850317-2382Anna", "19850317-2382"),
+        ] {
+            assert_eq!(masked(t), vec![want], "{t}");
+        }
+    }
+
+    /// A personnummer wrapped over a line break or split over two table cells is one
+    /// finding over both parts, the break included.
+    #[test]
+    fn a_number_over_a_line_break_is_found_whole() {
+        for (t, want) in [
+            ("Personnummer: 850317-\r\n2382", "850317-\r\n2382"),
+            ("8503\r\n17-2382", "8503\r\n17-2382"),
+            ("Pnr 19850317-\r\n  2382 ", "19850317-\r\n  2382"),
+            (
+                "Personnummer\r\n850317\r\n2382\r\nTelefon",
+                "850317\r\n2382",
+            ),
+        ] {
+            assert_eq!(masked(t), vec![want], "{t}");
+        }
+        assert_eq!(found("850317-\r\n2382")[0].2, "yymmdd-nnnn_across_lines");
+    }
+
+    /// Only a joined number that passes the date and Luhn checks is joined.
+    #[test]
+    fn numbers_that_do_not_validate_are_not_joined() {
+        for t in [
+            "Personnummer: 850317-\r\n2383",
+            "Sida 8503\r\n17-2381",
+            "850317-\r\n\r\n2382",
+            "Antal 12\r\n3456",
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+        assert_eq!(masked("850317-2382\r\n12"), vec!["850317-2382"]);
     }
 
     #[test]

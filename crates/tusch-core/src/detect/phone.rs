@@ -7,14 +7,19 @@
 //! `0046`, with an optional `(0)`, grouped with spaces (any Unicode space), dashes or not at
 //! all: `070-174 06 05`, `070 174 06 05`, `0701740605`, `08-465 004 00`, `08-46500400`,
 //! `031-390 06 00`, `0303-123 45`, `(08) 465 004 00`, `+46 70 174 06 05`,
-//! `+46 (0)8 465 004 00`. Other countries' numbers in the `+CC` form are found too (rule
+//! `+46 (0)8 465 004 00`. A number wrapped over a line break or split over two table cells
+//! (`070-174 06\r\n67`) is one finding over both parts, the break included (rule suffix
+//! `_across_lines`), when the joined number has a valid Swedish shape and neither line holds
+//! a whole number (nine or ten digits) that the joined reading would take digits from.
+//! Other countries' numbers in the `+CC` form are found too (rule
 //! `international`), since a foreign number is personal data as well.
 //!
 //! # How it validates
 //!
 //! A maximal run of digit groups is read from the start; groups after a space are dropped
 //! from the end while the run is too long (so "070-174 06 05 2024" still yields the number).
-//! Then the digit count and the leading digits are checked: 9–10 digits with the leading 0
+//! The number must not touch another digit; a letter may touch it (`0701740667kl`). Then
+//! the digit count and the leading digits are checked: 9–10 digits with the leading 0
 //! (7–9 after `+46`; 8 digits only next to a context word); mobile numbers are `070`, `072`,
 //! `073`, `076`, `079` with exactly ten digits; freephone `020`, shared-cost `077X` and
 //! premium `0900`/`0939`/`0944` numbers belong to organisations and are skipped. A context
@@ -44,7 +49,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::personnummer::is_valid_personnummer;
-use super::util::{context_before, has_context, is_hspace, DASH, HS};
+use super::util::{
+    context_before, has_context, is_hspace, number_line_joins, ACROSS_LINES, DASH, HS,
+};
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
 
@@ -143,39 +150,94 @@ impl Detector for PhoneDetector {
     }
 
     fn detect(&self, text: &str, out: &mut Vec<Finding>) {
-        let mut pos = 0;
-        while pos < text.len() {
-            let Some(caps) = PATTERN.captures_at(text, pos) else {
-                break;
-            };
-            let Some(m) = caps.get(0) else { break };
-            let (kind, body) = if let Some(b) = caps.name("b1") {
-                let kind = if caps.name("se").is_some() {
-                    Kind::Swedish
-                } else {
-                    Kind::Foreign
+        let first = out.len();
+        detect_in(text, out);
+        // A number wrapped over a line break or split over two table cells: joined only
+        // where the joined number has a valid shape, and never over a number that is whole
+        // on its own line ("031-390 06 00\r\n12 st").
+        for join in number_line_joins(text, " ") {
+            let mut more = Vec::new();
+            detect_in(&join.text, &mut more);
+            for mut f in more {
+                let Some(span) = join.crossing_span(&f.span) else {
+                    continue;
                 };
-                (kind, b)
-            } else if let Some(b) = caps.name("b2") {
-                (Kind::National, b)
-            } else if let Some(b) = caps.name("b3") {
-                (Kind::National, b)
+                // A whole number on either line stays as it is: the joined reading must
+                // not take its digits.
+                let takes_a_whole_number = out[first..].iter().any(|s| {
+                    s.span.start < span.end
+                        && span.start < s.span.end
+                        && is_complete(&text[s.span.clone()])
+                });
+                if f.explanation.rule == "international" || takes_a_whole_number {
+                    continue;
+                }
+                // The part before the break, if it was taken for a short number, is not one.
+                let mut k = first;
+                while k < out.len() {
+                    if out[k].span.start == span.start && out[k].span.end <= span.end {
+                        out.remove(k);
+                    } else {
+                        k += 1;
+                    }
+                }
+                f.span = span;
+                f.explanation.rule.push_str(ACROSS_LINES);
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// Whether a found number has as many digits as a Swedish number usually has (nine or ten
+/// in the national form), so that a digit group on the next line is not part of it.
+fn is_complete(number: &str) -> bool {
+    let digits = super::util::digits_of(number);
+    let nsn = if number.starts_with('+') {
+        digits.strip_prefix("46")
+    } else if number.starts_with("00") {
+        digits.strip_prefix("0046")
+    } else {
+        digits.strip_prefix('0')
+    };
+    // "+46 (0)8 …" writes the trunk 0 too.
+    nsn.is_some_and(|d| d.trim_start_matches('0').len() >= 8)
+}
+
+/// The pattern over one text, without joining lines.
+fn detect_in(text: &str, out: &mut Vec<Finding>) {
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(caps) = PATTERN.captures_at(text, pos) else {
+            break;
+        };
+        let Some(m) = caps.get(0) else { break };
+        let (kind, body) = if let Some(b) = caps.name("b1") {
+            let kind = if caps.name("se").is_some() {
+                Kind::Swedish
             } else {
-                break;
+                Kind::Foreign
             };
-            // Digits before the body that count: the area code in "(08) …".
-            let area = caps.name("area").map_or("", |a| a.as_str());
-            let groups = digit_groups(text, body.range());
-            match accept(text, m.start(), kind, area, &groups) {
-                Some(f) => {
-                    pos = f.span.end;
-                    out.push(f);
-                }
-                // Rescan from the second group, so a rejected start (a date, a longer
-                // number) does not hide a number that follows it.
-                None => {
-                    pos = groups.get(1).map_or(m.end(), |g| g.range.start);
-                }
+            (kind, b)
+        } else if let Some(b) = caps.name("b2") {
+            (Kind::National, b)
+        } else if let Some(b) = caps.name("b3") {
+            (Kind::National, b)
+        } else {
+            break;
+        };
+        // Digits before the body that count: the area code in "(08) …".
+        let area = caps.name("area").map_or("", |a| a.as_str());
+        let groups = digit_groups(text, body.range());
+        match accept(text, m.start(), kind, area, &groups) {
+            Some(f) => {
+                pos = f.span.end;
+                out.push(f);
+            }
+            // Rescan from the second group, so a rejected start (a date, a longer
+            // number) does not hide a number that follows it.
+            None => {
+                pos = groups.get(1).map_or(m.end(), |g| g.range.start);
             }
         }
     }
@@ -227,10 +289,10 @@ fn digit_groups(text: &str, body: Range<usize>) -> Vec<Group> {
 }
 
 fn accept(text: &str, start: usize, kind: Kind, area: &str, groups: &[Group]) -> Option<Finding> {
-    // Before the number: not glued to a word or to another number.
+    // Before the number: not glued to another number. A letter may touch it ("tel0701…").
     let mut before = text[..start].chars().rev();
     match (before.next(), before.next()) {
-        (Some(p), _) if p.is_alphanumeric() => return None,
+        (Some(p), _) if p.is_numeric() => return None,
         (Some(p), Some(pp))
             if matches!(p, '-' | '/' | '.' | ',' | ':' | '+') && pp.is_ascii_digit() =>
         {
@@ -255,10 +317,10 @@ fn accept(text: &str, start: usize, kind: Kind, area: &str, groups: &[Group]) ->
     }
     let end = groups.last()?.range.end;
     let span = start..end;
-    // After the number: not glued to more digits or letters.
+    // After the number: not glued to more digits ("070-174 06 67kl" is a number).
     let mut after = text[end..].chars();
     match (after.next(), after.next()) {
-        (Some(n), _) if n.is_alphanumeric() => return None,
+        (Some(n), _) if n.is_numeric() => return None,
         (Some(n), Some(nn)) if matches!(n, '-' | '/' | '.' | ',' | ':') && nn.is_ascii_digit() => {
             return None
         }
@@ -429,10 +491,61 @@ mod tests {
             "0771-12 34 56",
             "0900-123 45 67",
             "0012345",
-            "v0701740605",
             "0701740605123",
             "SN 2024/1234",
             "version 0.1.2",
+        ] {
+            assert!(masked(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+
+    /// A number glued to the word after it (a text layer without the space, OCR) is found;
+    /// only a digit beside it makes it part of a longer number.
+    #[test]
+    fn a_number_glued_to_letters_is_found() {
+        for (t, want) in [
+            ("070-174 06 67kl", "070-174 06 67"),
+            ("ring 0701740667kl 9", "0701740667"),
+            ("v0701740605", "0701740605"),
+            ("Tel:031-390 06 12Mobil", "031-390 06 12"),
+        ] {
+            assert_eq!(masked(t), vec![want], "{t}");
+        }
+        for t in ["10701740667", "07017406671kl", "070-174 06 671"] {
+            assert!(masked(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+
+    /// A number wrapped over a line break or split over two table cells is one finding
+    /// over both parts, the break included.
+    #[test]
+    fn a_number_over_a_line_break_is_found_whole() {
+        for (t, want) in [
+            ("Tel 070-174 06\r\n67", "070-174 06\r\n67"),
+            ("Mobil: 070-\r\n174 06 67 (kvällstid)", "070-\r\n174 06 67"),
+            ("Telefon 08-465 004\r\n00", "08-465 004\r\n00"),
+            ("ring 0701\r\n  740667", "0701\r\n  740667"),
+            ("Nås på +46 70 174 06\r\n67.", "+46 70 174 06\r\n67"),
+        ] {
+            assert_eq!(masked(t), vec![want], "{t}");
+        }
+        assert_eq!(found("Tel 070-174 06\r\n67")[0].2, "mobile_across_lines");
+    }
+
+    /// Joining is only for a number that validates and is not whole without the next line.
+    #[test]
+    fn numbers_are_not_joined_without_need() {
+        assert_eq!(masked("Tel 031-390 06 00\r\n12 st"), vec!["031-390 06 00"]);
+        assert_eq!(
+            masked("Tel 070-174 06 05\r\n070-174 06 06"),
+            vec!["070-174 06 05", "070-174 06 06"]
+        );
+        for t in [
+            "Tel 070-174 06\r\n6",
+            "Tel 070-174 06\r\n\r\n67",
+            "Sida 070\r\n174",
+            "+47 22 33\r\n44 55",
+            "Datum 2024-03-15\r\n08 30",
         ] {
             assert!(masked(t).is_empty(), "{t}: {:?}", found(t));
         }

@@ -42,6 +42,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::address::street_ends_before;
 use super::util::{fold_diacritics, has_context, is_hspace, WordList, DASH, HS};
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
@@ -125,7 +126,9 @@ impl Detector for PostalCodeDetector {
             let start = m.start();
             let mut before = text[..start].chars().rev();
             match (before.next(), before.next()) {
-                (Some(p), _) if p.is_alphanumeric() => continue,
+                (Some(p), _) if p.is_numeric() => continue,
+                // After a house number: an address and its postal code in one row.
+                (Some(p), Some(_)) if is_hspace(p) && street_ends_before(text, start) => {}
                 (Some(p), Some(pp))
                     if (is_hspace(p) || matches!(p, '-' | '/' | '.' | ',' | ':'))
                         && pp.is_ascii_digit() =>
@@ -257,6 +260,43 @@ mod tests {
         assert_eq!(masked("11122 Stockholm"), vec!["11122 Stockholm"]);
         let f = found("111 22 Stockholm");
         assert!(f[0].1 >= 0.95);
+    }
+
+    /// An address and its postal code in two cells: a spreadsheet export joins them with a
+    /// space, a text layer with a line break.
+    #[test]
+    fn a_postal_code_after_a_house_number() {
+        assert_eq!(
+            masked("Björkvägen 12 123 45 Mölnlycke"),
+            vec!["123 45 Mölnlycke"]
+        );
+        assert_eq!(
+            masked("Björkvägen 12 B, 435 30 Mölnlycke"),
+            vec!["435 30 Mölnlycke"]
+        );
+        assert_eq!(
+            masked("Björkvägen 12\r\n123 45 Mölnlycke"),
+            vec!["123 45 Mölnlycke"]
+        );
+        // Not after a house number: part of a longer number.
+        for t in [
+            "Summa 12 123 45 Mölnlycke",
+            "Kapitel 12 123 45 Mölnlycke",
+            "1 250 000 Kronor",
+            "storgatan 12 123 45 Mölnlycke",
+        ] {
+            assert!(masked(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+
+    /// Two cells the text layer glued together: the label touches the postal code.
+    #[test]
+    fn a_code_glued_to_a_label_is_found() {
+        assert_eq!(
+            masked("Postadress111 22 Stockholm"),
+            vec!["111 22 Stockholm"]
+        );
+        assert!(masked("1111 22 Stockholm").is_empty());
     }
 
     #[test]

@@ -19,6 +19,8 @@
 //! context word (fastighet, fastigheten, fastighetsbeteckning, fastighetsägare, tomt) gives
 //! 0.9.
 //!
+//! A town designation without a colon ("Tornet 17") is [`super::property_block`]'s.
+//!
 //! # Known false positives
 //!
 //! - A capitalised word that is not on the deny-list followed by a time or a ratio
@@ -52,7 +54,7 @@ static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words (lower case) written before `N:N` that are not trakt names.
-const NOT_TRAKT: &[&str] = &[
+pub(crate) const NOT_TRAKT: &[&str] = &[
     // times
     "kl",
     "klockan",
@@ -258,7 +260,7 @@ const NOT_TRAKT: &[&str] = &[
 ];
 
 /// Sentence words that can stand before a trakt but are not part of it.
-const NOT_FIRST_WORD: &[&str] = &[
+pub(crate) const NOT_FIRST_WORD: &[&str] = &[
     "enligt",
     "se",
     "i",

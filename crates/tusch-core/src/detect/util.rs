@@ -150,6 +150,123 @@ pub fn is_number_token(text: &str, span: &Range<usize>) -> bool {
     true
 }
 
+/// True when `span` is a whole number as far as digits go: no digit right before or after it,
+/// and not glued to more digits by a punctuation mark (`2024/1234-5`, `1.2.3.4.5`,
+/// `12-811218-9876`), so that a part of a longer number is never taken for the whole.
+///
+/// Letters may touch the number. A text layer or an OCR reading often glues a number to the
+/// word beside it ("070-174 06 67kl", "pnr:8503172382,", "850317-2382x"), and a number that
+/// validates is personal data however it is glued; a word boundary (`\b`, or
+/// [`is_standalone`]) would miss it. The number detectors use this; the patterns that are
+/// made of letters and digits (registration numbers) keep [`is_number_token`].
+pub fn is_digit_bounded(text: &str, span: &Range<usize>) -> bool {
+    let mut before = text[..span.start].chars().rev();
+    match (before.next(), before.next()) {
+        (Some(p), _) if p.is_numeric() => return false,
+        (Some(p), Some(pp))
+            if matches!(
+                p,
+                '-' | '/' | '.' | ',' | '+' | ':' | '\u{2010}'..='\u{2013}'
+            ) && pp.is_ascii_digit() =>
+        {
+            return false
+        }
+        _ => {}
+    }
+    let mut after = text[span.end..].chars();
+    match (after.next(), after.next()) {
+        (Some(n), _) if n.is_numeric() => false,
+        (Some(n), Some(nn))
+            if matches!(n, '-' | '/' | '.' | ',' | ':' | '\u{2010}'..='\u{2013}')
+                && nn.is_ascii_digit() =>
+        {
+            false
+        }
+        _ => true,
+    }
+}
+
+/// Two lines glued where a number may have been wrapped: the line before a break ends with a
+/// digit (or a dash after a digit) and the line after it starts with one. Table cells in a
+/// text layer are often separate lines too, so a number split over two cells is the same
+/// case: "070-174 06\r\n67", "850317-\r\n2382", "8503\r\n17-2382".
+///
+/// A detector runs its pattern over [`LineJoin::text`] and keeps only what crosses the join
+/// *and validates*: joining is a hypothesis that the checksum or the number's shape must
+/// confirm, never a licence to read two plain numbers as one.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LineJoin {
+    /// The end of one line, `glue`, and the start of the next, without the break and the
+    /// spaces around it.
+    pub text: String,
+    first_start: usize,
+    first_len: usize,
+    glue_len: usize,
+    second_start: usize,
+}
+
+// Document text stays out of Debug output.
+impl std::fmt::Debug for LineJoin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineJoin")
+            .field("first_start", &self.first_start)
+            .field("second_start", &self.second_start)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LineJoin {
+    /// The page span of a span of [`LineJoin::text`] that starts before the join and ends
+    /// after it; `None` for a span on one side only.
+    pub fn crossing_span(&self, span: &Range<usize>) -> Option<Range<usize>> {
+        let second = self.first_len + self.glue_len;
+        (span.start < self.first_len && span.end > second)
+            .then(|| self.first_start + span.start..self.second_start + (span.end - second))
+    }
+}
+
+/// Appended to the rule of a finding that [`LineJoin`] found over a line break, so the
+/// explanation says the number was read across two lines.
+pub const ACROSS_LINES: &str = "_across_lines";
+
+/// Every line break with a digit (or a digit and a dash) before it and a digit after it,
+/// as the two lines glued with `glue` in between. Only one break is ever crossed: the glued
+/// text is the line before and the line after.
+pub fn number_line_joins(text: &str, glue: &str) -> Vec<LineJoin> {
+    let mut joins = Vec::new();
+    for (nl, _) in text.match_indices('\n') {
+        let head = text[..nl].strip_suffix('\r').unwrap_or(&text[..nl]);
+        let first_end = head.trim_end_matches(is_hspace).len();
+        let mut tail = head[..first_end].chars().rev();
+        let ends_like_number = match (tail.next(), tail.next()) {
+            (Some(c), _) if c.is_ascii_digit() => true,
+            (Some(c), Some(d)) => matches!(c, '-' | '\u{2010}'..='\u{2013}') && d.is_ascii_digit(),
+            _ => false,
+        };
+        let rest = &text[nl + 1..];
+        let second_start = nl + 1 + (rest.len() - rest.trim_start_matches(is_hspace).len());
+        if !ends_like_number || !text[second_start..].starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let first_start = head[..first_end].rfind('\n').map_or(0, |i| i + 1);
+        let second_end = text[second_start..]
+            .find(['\r', '\n'])
+            .map_or(text.len(), |i| second_start + i);
+        let mut joined = String::with_capacity(second_end - first_start);
+        joined.push_str(&text[first_start..first_end]);
+        joined.push_str(glue);
+        joined.push_str(&text[second_start..second_end]);
+        joins.push(LineJoin {
+            text: joined,
+            first_start,
+            first_len: first_end - first_start,
+            glue_len: glue.len(),
+            second_start,
+        });
+    }
+    joins
+}
+
 /// True when the span is not continued by a thousands group after a single space on either
 /// side (`1 250 000`), for patterns that themselves allow a space between groups. A longer
 /// number after a space (a table row: "870412 2384 0701740605") is a number of its own.
@@ -306,6 +423,49 @@ mod tests {
         assert!(not_in_spaced_number(t, &(0..9)));
         let t = "870412 2384 0701740605";
         assert!(not_in_spaced_number(t, &(0..11)));
+    }
+
+    #[test]
+    fn digit_boundaries_let_letters_touch_a_number() {
+        let t = "850317-2382x";
+        assert!(is_digit_bounded(t, &(0..11)));
+        assert!(!is_standalone(t, &(0..11)));
+        let t = "ring 0701740667kl 9";
+        assert!(is_digit_bounded(t, &(5..15)));
+        let t = "pnr:8503172382,";
+        assert!(is_digit_bounded(t, &(4..14)));
+        // Still never a part of a longer digit run.
+        for (t, span) in [
+            ("18503172382", 1..11),
+            ("85031723821", 0..10),
+            ("2024/1234-5", 5..11),
+            ("12-850317-2382", 3..14),
+            ("850317-2382-01", 0..11),
+        ] {
+            assert!(!is_digit_bounded(t, &span), "{t}");
+        }
+    }
+
+    #[test]
+    fn lines_are_joined_only_where_a_number_may_wrap() {
+        let t = "Tel 070-174 06 \r\n  67 kl 9\r\nSida 2\r\n3 st\r\n850317-\r\n2382";
+        let joins = number_line_joins(t, " ");
+        let texts: Vec<&str> = joins.iter().map(|j| j.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec!["Tel 070-174 06 67 kl 9", "Sida 2 3 st", "850317- 2382"]
+        );
+        // "070-174 06 67" in the first join crosses; "Tel" alone does not.
+        let j = &joins[0];
+        let span = j.crossing_span(&(4..17)).unwrap();
+        assert_eq!(&t[span], "070-174 06 \r\n  67");
+        assert!(j.crossing_span(&(0..3)).is_none());
+        assert!(j.crossing_span(&(16..18)).is_none());
+        let joins = number_line_joins("8503\r\n17-2382", "");
+        assert_eq!(joins[0].text, "850317-2382");
+        assert_eq!(joins[0].crossing_span(&(0..11)), Some(0..13));
+        assert!(number_line_joins("Ekeby\r\n12\r\nx", "").is_empty());
+        assert!(format!("{:?}", joins[0]).find("8503").is_none());
     }
 
     #[test]
