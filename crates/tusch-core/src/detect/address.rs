@@ -83,6 +83,15 @@ static STREET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&re).expect("street pattern compiles")
 });
 
+/// A line that is nothing but a street name: a table cell whose house number wrapped onto
+/// the next line, which pdfium reads after the rest of the row ("Kyrkogårdsgatan" … "118 B").
+static STREET_ALONE: LazyLock<Regex> = LazyLock::new(|| {
+    let re = format!(
+        r"^(?:(?:{PREFIX}){HS}+)?[A-ZÅÄÖÉÜ][\p{{L}}-]+?(?i:gatan|vägen|vagen|gränd|gränden|stigen|allén|backen|torget|leden|slingan|stråket)$"
+    );
+    Regex::new(&re).expect("street-alone pattern compiles")
+});
+
 static OTHER: LazyLock<Regex> = LazyLock::new(|| {
     let re = format!(
         r"(?P<co>(?-u:\b)(?i:c/o){HS}+[A-ZÅÄÖÉÜ][\p{{L}}'-]+(?:{HS}+(?:(?:von|af|de|van|der){HS}+)?[A-ZÅÄÖÉÜ][\p{{L}}'-]+){{0,2}})|(?P<box>(?-u:\b)(?:Box|BOX){HS}+[0-9]{{1,5}}(?-u:\b))|(?P<lgh>(?-u:\b)(?:(?i:lgh\.?|lägenhet(?:snummer)?)|[I1|]gh\.?)(?:{HS}*(?i:nr|nummer)\.?)?{HS}*[0-9]{{4}}(?-u:\b))"
@@ -181,6 +190,34 @@ impl Detector for AddressDetector {
             if line.bytes().any(|b| b.is_ascii_digit()) {
                 self.streets(text, line_start, line, out);
             }
+        }
+        // A street name alone on a line, with a house number wrapped away from it.
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            let trimmed = line
+                .trim_end_matches(['\r', '\n'])
+                .trim_end_matches(super::util::is_space);
+            let lead = trimmed.len() - trimmed.trim_start_matches(super::util::is_space).len();
+            let name = &trimmed[lead..];
+            if name.is_empty() || !STREET_ALONE.is_match(name) {
+                continue;
+            }
+            let start = line_start + lead;
+            let span = start..start + name.len();
+            if out[first..]
+                .iter()
+                .any(|f| f.span.start < span.end && span.start < f.span.end)
+            {
+                continue;
+            }
+            out.push(Finding::new(
+                span,
+                Category::Address,
+                0.6,
+                explain(NAME, "street_name_alone", Validation::NotApplicable),
+            ));
         }
         let streets_end = out.len();
         for caps in OTHER.captures_iter(text) {
@@ -344,6 +381,22 @@ fn boundary_ok(text: &str, start: usize, end: usize, num_end: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn issue_11_a_street_name_alone_on_a_line_is_a_wrapped_table_cell() {
+        let text = "Per-Olof 19441130- 803 20 Gävle\r\nKyrkogårdsgatan \r\nVästra Långgatan\r\nSöderberg 4738 118 B";
+        let mut out = Vec::new();
+        AddressDetector.detect(text, &mut out);
+        let got: Vec<&str> = out.iter().map(|f| &text[f.span.clone()]).collect();
+        assert_eq!(got, vec!["Kyrkogårdsgatan", "Västra Långgatan"]);
+        // In running text, or as a heading with other words, a street name is not one.
+        let mut out = Vec::new();
+        AddressDetector.detect(
+            "Vi möts på Storgatan i morgon.\r\nOm Storgatan och torget",
+            &mut out,
+        );
+        assert!(out.is_empty());
+    }
+
     use super::*;
 
     fn found(text: &str) -> Vec<(&str, f32, String)> {

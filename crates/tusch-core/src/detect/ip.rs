@@ -118,13 +118,23 @@ impl Detector for IpDetector {
             } else {
                 (s, m.range())
             };
+            // Mail headers write "[IPv6:2001:db8::1]": the pattern starts at the "6" of
+            // the label, which is not part of the address.
+            let labelled =
+                s.starts_with("6:") && text[..span.start].to_ascii_lowercase().ends_with("ipv");
+            let (s, span) = if labelled {
+                (&s[2..], span.start + 2..span.end)
+            } else {
+                (s, span)
+            };
             if s.parse::<Ipv6Addr>().is_err() {
                 continue;
             }
-            let before_ok = text[..span.start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric() && c != ':' && c != '.');
+            let before_ok = labelled
+                || text[..span.start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric() && c != ':' && c != '.');
             let mut after = text[span.end..].chars();
             let after_ok = match (after.next(), after.next()) {
                 (Some(c), _) if c.is_alphanumeric() => false,
@@ -190,6 +200,15 @@ mod tests {
             vec!["203.0.113.45", "198.51.100.23", "2001:db8::25"]
         );
         assert!(found(t).iter().all(|f| f.1 >= 0.85));
+    }
+
+    #[test]
+    fn issue_11_ipv6_in_a_received_header() {
+        let text = "Received: from [IPv6:2001:db8:7c2::45] (unknown)";
+        let mut out = Vec::new();
+        IpDetector.detect(text, &mut out);
+        let got: Vec<&str> = out.iter().map(|f| &text[f.span.clone()]).collect();
+        assert_eq!(got, vec!["2001:db8:7c2::45"]);
     }
 
     #[test]

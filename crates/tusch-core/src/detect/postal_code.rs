@@ -125,13 +125,19 @@ impl Detector for PostalCodeDetector {
             };
             let start = m.start();
             let mut before = text[..start].chars().rev();
+            // Right after another number ("12 345 67" may be one number), only a listed
+            // code before a listed postort counts: a table row read by pdfium as
+            // "… 390719-1534 211 19 Malmö" when the street cell wrapped to the next line.
+            let mut after_number = false;
             match (before.next(), before.next()) {
                 (Some(p), _) if p.is_numeric() => continue,
                 // After a house number: an address and its postal code in one row.
                 (Some(p), Some(_)) if is_hspace(p) && street_ends_before(text, start) => {}
+                (Some(p), Some(pp)) if is_hspace(p) && pp.is_ascii_digit() => {
+                    after_number = true;
+                }
                 (Some(p), Some(pp))
-                    if (is_hspace(p) || matches!(p, '-' | '/' | '.' | ',' | ':'))
-                        && pp.is_ascii_digit() =>
+                    if matches!(p, '-' | '/' | '.' | ',' | ':') && pp.is_ascii_digit() =>
                 {
                     continue
                 }
@@ -170,6 +176,9 @@ impl Detector for PostalCodeDetector {
             if caps.name("dash").is_some() && !(code_known && ort_known) {
                 continue;
             }
+            if after_number && !(code_known && ort_known && spaced) {
+                continue;
+            }
             let span = start..end;
             let (score, validation): (f32, Validation) = match (code_known, ort_known, spaced) {
                 (true, true, _) => (0.98, Validation::Passed("postnummer+postort".into())),
@@ -204,6 +213,15 @@ impl Detector for PostalCodeDetector {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue_11_a_listed_postal_code_after_a_personnummer_in_a_table_row() {
+        let row = "Stig Dahlberg 390719-1534 211 19 Malmö 031-390 06 33";
+        assert_eq!(found(row), vec![("211 19 Malmö", 0.98)]);
+        // An unlisted pair after a number stays part of the number.
+        assert!(found("Belopp 1 234 56 Xyzby").is_empty());
+        assert!(found("Konto 1234 123 45 kronor").is_empty());
+    }
 
     fn found(text: &str) -> Vec<(&str, f32)> {
         let mut out = Vec::new();
