@@ -313,8 +313,9 @@ pub fn recognize_page(
 ///
 /// A region holds a few words, so [`recognize_page`]'s test for a weak reading (fewer
 /// than a dozen words) would send almost every region through orientation detection and
-/// three more readings. Here a region is read as it stands (levelled if skewed) and only
-/// a reading with no confident horizontal word goes through [`recognize_page`]'s turns.
+/// three more readings. Here a region is read as it stands (levelled if skewed, up to 40°
+/// for stamps), and only a region taller than wide that gave no confident word, or whose
+/// words stand upright, goes through [`recognize_page`]'s quarter turns.
 pub fn recognize_region(
     engine: &dyn OcrEngine,
     image: &GrayImage,
@@ -368,7 +369,11 @@ fn read_region(
     let confident = words.iter().any(|w| {
         w.confidence >= 50.0 && w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 2
     });
-    if !confident || vertical_share(&words) > 0.3 {
+    // Text turned a quarter (a margin note running up the page) reads as nothing or as
+    // upright word boxes; a logo or a photo also reads as nothing, and is common on every
+    // page of a letter, so only a region shaped like turned text gets the turns tried.
+    let tall = image.height > image.width + image.width / 2;
+    if (!confident && tall) || vertical_share(&words) > 0.3 {
         let turned = recognize_page(engine, image, dpi, geometry)?;
         if quality_of_layer(&turned) > 0.0 || words.is_empty() {
             return Ok(turned);

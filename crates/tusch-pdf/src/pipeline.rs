@@ -113,6 +113,7 @@ pub fn recognize_document_text(
             }),
         }
     };
+    let seen = RegionCache::default();
     let doc_ref: &Document = doc;
     let results: Vec<(PageText, PageReading)> = (0..doc_ref.page_count())
         .into_par_iter()
@@ -149,8 +150,14 @@ pub fn recognize_document_text(
                     engine: engine.describe(),
                 });
             } else if doc_ref.ocr_policy().mode != OcrMode::Never && doc_ref.pdf().is_some() {
-                reading.ocr_regions =
-                    read_unexplained_ink(doc_ref, i, &mut page, max_megapixels, &get_engine)?;
+                reading.ocr_regions = read_unexplained_ink(
+                    doc_ref,
+                    i,
+                    &mut page,
+                    max_megapixels,
+                    &get_engine,
+                    &seen,
+                )?;
             }
             append_annotations(&mut page.layer, doc_ref.annotations(i));
             Ok((page, reading))
@@ -169,6 +176,7 @@ fn read_unexplained_ink<'e>(
     page: &mut PageText,
     max_megapixels: u32,
     get_engine: &dyn Fn() -> Result<&'e dyn OcrEngine, PdfError>,
+    seen: &RegionCache,
 ) -> Result<usize, PdfError> {
     let geometry = page.geometry;
     let explained_user: Vec<Rect> = page.layer.chars().iter().filter_map(|c| c.rect).collect();
@@ -178,28 +186,85 @@ fn read_unexplained_ink<'e>(
         .collect();
     let low = doc.render_gray(index, COVERAGE_DPI, max_megapixels)?;
     let blocks = uncovered_regions(&low, COVERAGE_DPI, &explained);
-    drop(low);
     if blocks.is_empty() {
         return Ok(0);
     }
-    let engine = get_engine()?;
-    let dpi = doc.ocr_policy().dpi;
-    let image = doc.render_gray(index, dpi, max_megapixels)?;
-    let mut found = TextLayer::new();
-    for block in &blocks {
-        let (crop, region) = crop_region(&image, dpi, block, &geometry);
-        if crop.width < 8 || crop.height < 8 {
-            continue;
+    // A letterhead's logo or a footer image is on every page, at the same place: it is
+    // read once per document. The key is the region's pixels at the coverage resolution,
+    // its place and the page's geometry, so only identical ink shares a reading.
+    let keys: Vec<u64> = blocks
+        .iter()
+        .map(|b| region_key(&low, b, &geometry))
+        .collect();
+    drop(low);
+    let missing: Vec<usize> = {
+        let cache = seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (0..blocks.len())
+            .filter(|&k| !cache.contains_key(&keys[k]))
+            .collect()
+    };
+    if !missing.is_empty() {
+        let engine = get_engine()?;
+        let dpi = doc.ocr_policy().dpi;
+        let image = doc.render_gray(index, dpi, max_megapixels)?;
+        for &k in &missing {
+            let (crop, region) = crop_region(&image, dpi, &blocks[k], &geometry);
+            let layer = if crop.width < 8 || crop.height < 8 {
+                TextLayer::new()
+            } else {
+                recognize_region(engine, &crop, dpi, &region)
+                    .map_err(|source| PdfError::Ocr {
+                        page: index + 1,
+                        source,
+                    })?
+                    .layer
+            };
+            seen.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(keys[k], layer);
         }
-        let ocr =
-            recognize_region(engine, &crop, dpi, &region).map_err(|source| PdfError::Ocr {
-                page: index + 1,
-                source,
-            })?;
-        append_layer(&mut found, &ocr.layer);
+    }
+    let mut found = TextLayer::new();
+    {
+        let cache = seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for key in &keys {
+            if let Some(layer) = cache.get(key) {
+                append_layer(&mut found, layer);
+            }
+        }
     }
     append_unexplained_words(&mut page.layer, &found, &explained_user);
     Ok(blocks.len())
+}
+
+/// Readings of unexplained regions already made in this document, by [`region_key`].
+type RegionCache = std::sync::Mutex<std::collections::HashMap<u64, TextLayer>>;
+
+/// Identifies a region's ink: its pixels in `low` (the page at [`COVERAGE_DPI`]), its
+/// place and the page's geometry (the reading is stored in user space).
+fn region_key(low: &GrayImage, block: &DisplayRect, geometry: &PageGeometry) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let px = block.to_pixels(COVERAGE_DPI as f32, low.width, low.height);
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (px.x0, px.y0, px.x1, px.y1).hash(&mut h);
+    for v in [
+        geometry.crop.x0,
+        geometry.crop.y0,
+        geometry.crop.x1,
+        geometry.crop.y1,
+    ] {
+        v.to_bits().hash(&mut h);
+    }
+    geometry.rotation.degrees().hash(&mut h);
+    for y in px.y0..px.y1 {
+        let row = (y * low.width) as usize;
+        low.data[row + px.x0 as usize..row + px.x1 as usize].hash(&mut h);
+    }
+    h.finish()
 }
 
 /// The pixels of `block` (display points) cut from `image` (the whole page at `dpi`), and
