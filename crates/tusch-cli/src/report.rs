@@ -42,7 +42,7 @@ pub struct PageSource {
     #[serde(default)]
     pub untrusted_chars: usize,
     /// Regions of ink the text layer does not explain (images with text, stamps, form
-    /// fields, outlined text) that were read with OCR.
+    /// fields, outlined text) whose OCR reading added words.
     #[serde(default)]
     pub ocr_regions: usize,
     /// Annotations and form fields whose text was analysed.

@@ -143,7 +143,7 @@ pub struct PageInfo {
     /// Annotation texts that are not drawn on the page (a sticky note's popup, a hidden
     /// annotation): they are not in the released raster copy at all.
     pub dropped_annotations: usize,
-    /// Regions of ink the text layer does not explain that were read with OCR.
+    /// Regions of ink the text layer does not explain whose OCR reading added words.
     pub ocr_regions: usize,
 }
 
@@ -168,6 +168,8 @@ pub struct Document {
     native: Vec<PageText>,
     /// Per page, the text of drawn annotations and form fields.
     annotations: Vec<Vec<PageAnnotation>>,
+    /// Per page, characters of `native` drawn invisibly.
+    invisible: Vec<Vec<u32>>,
     ocr: OcrPolicy,
 }
 
@@ -221,6 +223,7 @@ impl Document {
                     info,
                     native: Vec::new(),
                     annotations: Vec::new(),
+                    invisible: Vec::new(),
                     ocr: ocr.clone(),
                 })
             }
@@ -246,8 +249,10 @@ impl Document {
         let mut info = Vec::with_capacity(doc.page_count());
         let mut native = Vec::with_capacity(doc.page_count());
         let mut annotations = Vec::with_capacity(doc.page_count());
+        let mut invisible = Vec::with_capacity(doc.page_count());
         for (i, c) in contents.into_iter().enumerate() {
-            let (layer, dropped) = without_fonts(&c.text.layer, &c.fonts, &untrusted);
+            let (layer, dropped, hidden) = without_fonts(&c.text.layer, &c.fonts, &untrusted);
+            invisible.push(hidden);
             let mut page = decide(i, &c.text.geometry, &layer, &c.images, ocr);
             if dropped > 0 && page.text_chars == 0 && ocr.mode != tusch_core::OcrMode::Never {
                 page.reason = OcrReason::UntrustedTextLayer;
@@ -274,8 +279,16 @@ impl Document {
             info,
             native,
             annotations,
+            invisible,
             ocr: ocr.clone(),
         })
+    }
+
+    /// Indices into [`Document::native_text`]'s characters of text drawn invisibly (render
+    /// mode 3 or 7, e.g. an OCR layer under a pasted scan): analysed, but it explains no
+    /// ink, so the ink under it is read with OCR too.
+    pub fn invisible_chars(&self, index: usize) -> &[u32] {
+        self.invisible.get(index).map_or(&[], Vec::as_slice)
     }
 
     /// The text of the page's drawn annotations and form fields, with where they are drawn.
@@ -534,21 +547,20 @@ fn untrusted_fonts<'a>(
         .collect()
 }
 
-/// `layer` without the characters in `untrusted` fonts (a line break or space in their
-/// place, so words on either side stay apart), and how many visible characters went.
+/// `layer` without the characters in `untrusted` fonts (a space in their place, so words
+/// on either side stay apart), how many visible characters went, and the indices (in the
+/// new layer) of characters drawn invisibly, which explain no ink.
 fn without_fonts(
     layer: &TextLayer,
     fonts: &FontRuns,
     untrusted: &std::collections::HashSet<String>,
-) -> (TextLayer, usize) {
-    if untrusted.is_empty() {
-        return (layer.clone(), 0);
-    }
+) -> (TextLayer, usize, Vec<u32>) {
     let bad: Vec<bool> = fonts.names.iter().map(|n| untrusted.contains(n)).collect();
     let text = layer.text();
     let chars = layer.chars();
     let mut out = TextLayer::new();
     let mut dropped = 0;
+    let mut invisible = Vec::new();
     let mut gap = false;
     for (i, c) in chars.iter().enumerate() {
         let font = fonts.per_char.get(i).copied().unwrap_or(NO_FONT);
@@ -566,10 +578,13 @@ fn without_fonts(
             gap = false;
         }
         for ch in s.chars() {
+            if font != NO_FONT && fonts.is_invisible(font) {
+                invisible.push(out.chars().len() as u32);
+            }
             out.push(ch, c.rect);
         }
     }
-    (out, dropped)
+    (out, dropped, invisible)
 }
 
 fn bad(e: impl std::fmt::Display) -> PdfError {

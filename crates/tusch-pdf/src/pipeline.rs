@@ -81,7 +81,7 @@ pub fn extract_document_text(
 pub struct PageReading {
     /// What OCR made of the page, when the whole page was read with OCR.
     pub ocr: Option<OcrSummary>,
-    /// Regions of ink the text layer does not explain that were read with OCR.
+    /// Regions of ink the text layer does not explain whose OCR reading added words.
     pub ocr_regions: usize,
 }
 
@@ -169,7 +169,8 @@ pub fn recognize_document_text(
 /// Reads with OCR the ink of a text page that its text layer does not explain (images
 /// with text, text drawn as outlines, annotation appearances, form fields, text in a font
 /// that was not trusted) and adds the words to the page's layer. Returns how many regions
-/// were read. A page whose ink is all explained costs one render at [`COVERAGE_DPI`].
+/// gave words (a logo gives none). A page whose ink is all explained costs one render at
+/// [`COVERAGE_DPI`].
 fn read_unexplained_ink<'e>(
     doc: &Document,
     index: usize,
@@ -179,7 +180,15 @@ fn read_unexplained_ink<'e>(
     seen: &RegionCache,
 ) -> Result<usize, PdfError> {
     let geometry = page.geometry;
-    let explained_user: Vec<Rect> = page.layer.chars().iter().filter_map(|c| c.rect).collect();
+    let hidden = doc.invisible_chars(index);
+    let explained_user: Vec<Rect> = page
+        .layer
+        .chars()
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| hidden.binary_search(&(*k as u32)).is_err())
+        .filter_map(|(_, c)| c.rect)
+        .collect();
     let explained: Vec<DisplayRect> = explained_user
         .iter()
         .map(|r| geometry.to_display(r))
@@ -226,19 +235,20 @@ fn read_unexplained_ink<'e>(
                 .insert(keys[k], layer);
         }
     }
-    let mut found = TextLayer::new();
-    {
-        let cache = seen
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for key in &keys {
-            if let Some(layer) = cache.get(key) {
-                append_layer(&mut found, layer);
+    let mut with_text = 0;
+    let cache = seen
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for key in &keys {
+        if let Some(layer) = cache.get(key) {
+            let before = page.layer.chars().len();
+            append_unexplained_words(&mut page.layer, layer, &explained_user);
+            if page.layer.chars().len() > before {
+                with_text += 1;
             }
         }
     }
-    append_unexplained_words(&mut page.layer, &found, &explained_user);
-    Ok(blocks.len())
+    Ok(with_text)
 }
 
 /// Readings of unexplained regions already made in this document, by [`region_key`].

@@ -25,6 +25,11 @@ const FPDF_ERR_FORMAT: u32 = 3;
 const FPDF_ANNOT: i32 = 0x01;
 const FPDF_BITMAP_BGRA: i32 = 4;
 const FPDF_PAGEOBJ_IMAGE: i32 = 3;
+/// Text render modes that draw nothing (an OCR layer under a scan, hidden text).
+const TEXT_INVISIBLE: i32 = 3;
+const TEXT_CLIP_ONLY: i32 = 7;
+/// Appended to the font name of invisible text runs, so they are their own "font".
+const INVISIBLE_SUFFIX: &str = "\u{1}invisible";
 /// `FPDF_GetFormType`: the document has no AcroForm (or XFA) form.
 const FORMTYPE_NONE: i32 = 0;
 /// Annotation subtypes (`FPDF_ANNOT_*`).
@@ -322,7 +327,13 @@ impl SourceDocument {
                 font = if object.is_null() {
                     NO_FONT
                 } else {
-                    fonts.id(&font_name(b, text.handle, i))
+                    let mut name = font_name(b, text.handle, i);
+                    // SAFETY: a valid text object of this page.
+                    let mode = unsafe { b.FPDFTextObj_GetTextRenderMode(object) };
+                    if mode == TEXT_INVISIBLE || mode == TEXT_CLIP_ONLY {
+                        name.push_str(INVISIBLE_SUFFIX);
+                    }
+                    fonts.id(&name)
                 };
             }
             fonts.per_char.push(font);
@@ -580,6 +591,14 @@ pub struct FontRuns {
 pub const NO_FONT: u16 = u16::MAX;
 
 impl FontRuns {
+    /// Whether the font with this index draws its text invisibly (render mode 3 or 7):
+    /// such text is analysed, but explains no ink.
+    pub fn is_invisible(&self, id: u16) -> bool {
+        self.names
+            .get(usize::from(id))
+            .is_some_and(|n| n.ends_with(INVISIBLE_SUFFIX))
+    }
+
     fn id(&mut self, name: &str) -> u16 {
         if let Some(i) = self.names.iter().position(|n| n == name) {
             return i as u16;
