@@ -77,6 +77,13 @@ impl Analyzer {
     /// Runs the whole pipeline over the pages' texts.
     pub fn analyze(&self, pages: &[&str]) -> DocumentFindings {
         let mut found = self.run_detectors(pages);
+        // A weekday or month next to a number, a mail header's field name: not a person,
+        // whichever detector said so (and so never propagated to the rest of the document).
+        for (text, f) in pages.iter().zip(found.iter_mut()) {
+            f.retain(|x| {
+                x.category != Category::Person || !crate::lexicon::is_not_a_name(text, &x.span)
+            });
+        }
         for (text, f) in pages.iter().zip(found.iter_mut()) {
             f.extend(deny_list_matches(text, &self.policy.deny));
         }

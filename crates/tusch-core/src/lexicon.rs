@@ -171,6 +171,118 @@ pub fn is_known_word(word: &str) -> bool {
         || COMMON_WORDS_FOLDED.contains(&fold_diacritics(&w))
 }
 
+/// Weekday and month abbreviations (English and Swedish) that dates in e-mail headers and
+/// printouts write next to their numbers ("Tue, 5 Mar 2024"); several are also first names
+/// ("Jan", "Mar", "Tor"), so only their place next to a number tells.
+const DATE_WORDS: &[&str] = &[
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mån",
+    "tis",
+    "ons",
+    "tor",
+    "tors",
+    "fre",
+    "lör",
+    "sön",
+    "maj",
+    "okt",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// E-mail header field names a printed mail shows at the start of a line, followed by a
+/// colon; the model sometimes calls the capitalised, hyphenated ones a person.
+const HEADER_FIELDS: &[&str] = &[
+    "return-path",
+    "message-id",
+    "content-type",
+    "content-transfer-encoding",
+    "reply-to",
+    "in-reply-to",
+    "delivered-to",
+    "mime-version",
+    "thread-topic",
+    "thread-index",
+    "received-spf",
+    "authentication-results",
+    "dkim-signature",
+    "references",
+    "importance",
+    "received",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "date",
+    "sent",
+    "från",
+    "till",
+    "kopia",
+    "ämne",
+    "skickat",
+    "datum",
+    "bilagor",
+    "bilaga",
+    "attachments",
+];
+
+/// Whether the person finding `span` of `text` is not a name by its place: a weekday or
+/// month abbreviation right next to a number (a date), or an e-mail header field name
+/// followed by a colon ("Return-Path:", "X-Originating-IP:").
+pub fn is_not_a_name(text: &str, span: &std::ops::Range<usize>) -> bool {
+    let Some(word) = text.get(span.clone()) else {
+        return false;
+    };
+    let word = word.trim();
+    let lower = word.to_lowercase();
+    let after = text[span.end..].trim_start_matches([' ', '\u{a0}', '.']);
+    let before = text[..span.start].trim_end_matches([' ', '\u{a0}', ',']);
+    if DATE_WORDS.contains(&lower.as_str()) {
+        let digit_after = after.starts_with(|c: char| c.is_ascii_digit());
+        let digit_before = before.ends_with(|c: char| c.is_ascii_digit());
+        let comma_after = text[span.end..].starts_with(',');
+        if digit_after || digit_before || comma_after {
+            return true;
+        }
+    }
+    let colon_after = text[span.end..].trim_start_matches(' ').starts_with(':');
+    colon_after
+        && !lower.contains(' ')
+        && (HEADER_FIELDS.contains(&lower.as_str()) || lower.starts_with("x-"))
+}
+
 /// How much of a text looks like real words.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Plausibility {
@@ -273,6 +385,24 @@ mod tests {
     const LETTER: &str = "Socialnämnden har beslutat att bevilja ekonomiskt bistånd till \
         Anna Berg för perioden januari. Beslutet kan överklagas hos förvaltningsrätten inom \
         tre veckor. Kontakta handläggaren Leila Ahmadi.";
+
+    #[test]
+    fn issue_11_dates_and_mail_headers_are_not_names() {
+        let t = "Date: Tue, 5 Mar 2024 21:47:09 +0100\r\nReturn-Path: <a@example.net>\r\n\
+            X-Originating-IP: [198.51.100.23]";
+        for w in ["Tue", "Mar", "Return-Path", "X-Originating-IP"] {
+            let start = t.find(w).unwrap();
+            assert!(is_not_a_name(t, &(start..start + w.len())), "{w}");
+        }
+        // The same words as names.
+        let t = "Handläggare Jan Berg och Tor Lind: se bilaga. Mar Andersson ringde.";
+        for w in ["Jan", "Tor", "Mar"] {
+            let start = t.find(w).unwrap();
+            assert!(!is_not_a_name(t, &(start..start + w.len())), "{w}");
+        }
+        let start = t.find("Tor Lind").unwrap();
+        assert!(!is_not_a_name(t, &(start..start + 8)));
+    }
 
     #[test]
     fn swedish_text_tables_and_english_are_plausible() {
