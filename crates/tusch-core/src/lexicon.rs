@@ -367,6 +367,7 @@ impl Plausibility {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     /// A cmap shifted by one letter, as a broken font extracts.
