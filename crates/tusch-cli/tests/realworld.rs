@@ -30,7 +30,18 @@ struct Tally {
 
 #[test]
 fn nothing_listed_is_readable_in_real_office_documents_and_ordinary_text_survives() {
-    let dir = fixtures().join("realworld");
+    measure("realworld");
+}
+
+/// The held-out set (`fixtures/realworld-heldout`), made by a separate generator that was
+/// never looked at while Tusch was developed; measured the same way.
+#[test]
+fn nothing_listed_is_readable_in_held_out_office_documents() {
+    measure("realworld-heldout");
+}
+
+fn measure(set: &str) {
+    let dir = fixtures().join(set);
     let out = tempfile::tempdir().unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
         .args([
@@ -84,7 +95,7 @@ fn nothing_listed_is_readable_in_real_office_documents_and_ordinary_text_survive
         total.keep_after += t.keep_after;
         total.problems.extend(t.problems);
     }
-    println!("category: readable in the originals -> masked in the outputs (recall)");
+    println!("{set}: category: readable in the originals -> masked in the outputs (recall)");
     let (mut all, mut leaked) = (0, 0);
     for (k, (a, b)) in &total.readable {
         println!(
@@ -108,6 +119,11 @@ fn nothing_listed_is_readable_in_real_office_documents_and_ordinary_text_survive
         println!("{p}");
     }
     assert!(all >= 30, "the OCR check itself is not working: {all}");
+    assert!(
+        !total.problems.iter().any(|p| p.starts_with("DROPPED")),
+        "the report does not say that annotation text was dropped: {:?}",
+        total.problems
+    );
     assert_eq!(leaked, 0, "readable in the output: {:?}", total.problems);
     assert!(
         total.keep_after as f64 >= 0.95 * total.keep_before as f64,
@@ -128,8 +144,16 @@ fn check_document(gold_path: &Path, dir: &Path, out_dir: &Path) -> Tally {
     let mut t = Tally::default();
     for m in gold["must_mask"].as_array().unwrap() {
         let page = m["page"].as_u64().unwrap() as usize - 1;
-        let needle = norm(m["text"].as_str().unwrap());
-        if needle.len() < 4 || !norm(&before[page]).contains(&needle) {
+        let text = m["text"].as_str().unwrap();
+        // Tesseract's Swedish model never reads "@": an address counts as readable when
+        // its local part and its domain are, and as leaked when its local part (the
+        // person's name) is still readable.
+        let (needle, whole) = match text.split_once('@') {
+            Some((local, domain)) if m["category"] == "email" => (norm(local), norm(domain)),
+            _ => (norm(text), String::new()),
+        };
+        let b = norm(&before[page]);
+        if needle.len() < 4 || !b.contains(&needle) || !b.contains(&whole) {
             continue;
         }
         let e = t
@@ -182,7 +206,6 @@ fn check_document(gold_path: &Path, dir: &Path, out_dir: &Path) -> Tally {
         if reported < dropped as u64 {
             t.problems
                 .push(format!("DROPPED {file}: {reported} reported of {dropped}"));
-            panic!("{file}: the report does not say that annotation text was dropped");
         }
     }
     t

@@ -77,11 +77,16 @@ impl Analyzer {
     /// Runs the whole pipeline over the pages' texts.
     pub fn analyze(&self, pages: &[&str]) -> DocumentFindings {
         let mut found = self.run_detectors(pages);
-        // A weekday or month next to a number, a mail header's field name: not a person,
-        // whichever detector said so (and so never propagated to the rest of the document).
+        // A weekday or month next to a number, a mail header's field name, a form label made
+        // of ordinary words: not a person, whichever detector said so (and so never
+        // propagated to the rest of the document).
         for (text, f) in pages.iter().zip(found.iter_mut()) {
             f.retain(|x| {
-                x.category != Category::Person || !crate::lexicon::is_not_a_name(text, &x.span)
+                x.category != Category::Person
+                    || !(crate::lexicon::is_not_a_name(text, &x.span)
+                        || text
+                            .get(x.span.clone())
+                            .is_some_and(crate::lexicon::only_ordinary_words))
             });
         }
         for (text, f) in pages.iter().zip(found.iter_mut()) {
@@ -462,16 +467,18 @@ mod tests {
 
     #[test]
     fn a_one_word_seed_is_propagated_only_where_capitalised() {
+        // (An ordinary word such as "Fordon" is no longer a person at all: the seed is a
+        // word no list knows.)
         let pages = [
-            "Fordon: Volvo",
-            "Nämnden flyttade fordonet. Inga fordon. Fordon igen.",
+            "Tallbo: Volvo",
+            "Nämnden flyttade tallboet. Inga tallbo. Tallbo igen.",
         ];
         let a = Analyzer::with_detectors(
-            vec![Box::new(FixedPerson("Fordon"))],
+            vec![Box::new(FixedPerson("Tallbo"))],
             DetectionPolicy::default(),
         );
         let f = a.analyze(&pages);
-        assert_eq!(texts(&f, &pages), vec![vec!["Fordon"], vec!["Fordon"]]);
+        assert_eq!(texts(&f, &pages), vec![vec!["Tallbo"], vec!["Tallbo"]]);
     }
 
     #[test]

@@ -283,6 +283,34 @@ pub fn is_not_a_name(text: &str, span: &std::ops::Range<usize>) -> bool {
         && (HEADER_FIELDS.contains(&lower.as_str()) || lower.starts_with("x-"))
 }
 
+/// Endings of Swedish definite plurals and abstract nouns that no name has
+/// ("Personuppgifterna", "Handlingarna", "Bedömningen", "Säkerheten", "Informationen").
+const NOUN_ENDINGS: &[&str] = &[
+    "erna", "arna", "orna", "ningen", "ningar", "ningarna", "heten", "heterna", "tionen", "tioner",
+    "tionerna", "skapet", "skaperna",
+];
+
+/// Whether a person finding's text is made only of ordinary words: each word is a common
+/// word (the corpora write it in lower case and never as a name) or ends like a Swedish
+/// definite plural or abstract noun, and none is a known first name or surname. Such a
+/// "name" is a form label or a heading the model or a context rule took for a person
+/// ("Barnets", "Personuppgifterna"); a name that is also a word ("Berg", "Falk") is a known
+/// name and stays.
+pub fn only_ordinary_words(span_text: &str) -> bool {
+    let mut words = span_text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 2)
+        .peekable();
+    words.peek().is_some()
+        && words.all(|w| {
+            let lower = w.to_lowercase();
+            !is_known_name(&lower)
+                && (COMMON_WORDS.contains(&lower)
+                    || (lower.chars().count() >= 8
+                        && NOUN_ENDINGS.iter().any(|e| lower.ends_with(e))))
+        })
+}
+
 /// How much of a text looks like real words.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Plausibility {
@@ -403,6 +431,29 @@ mod tests {
         }
         let start = t.find("Tor Lind").unwrap();
         assert!(!is_not_a_name(t, &(start..start + 8)));
+    }
+
+    #[test]
+    fn issue_11_form_labels_are_ordinary_words_and_names_are_not() {
+        for w in [
+            "Barnets",
+            "Personuppgifterna",
+            "Handlingarna",
+            "BEDÖMNINGEN",
+        ] {
+            assert!(only_ordinary_words(w), "{w}");
+        }
+        for w in [
+            "Berg",
+            "Falk",
+            "Anna Lund",
+            "Leila Ahmadi",
+            "Haddad",
+            "Nguyen",
+            "Sjöberg",
+        ] {
+            assert!(!only_ordinary_words(w), "{w}");
+        }
     }
 
     #[test]

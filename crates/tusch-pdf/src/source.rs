@@ -33,7 +33,7 @@ const INVISIBLE_SUFFIX: &str = "\u{1}invisible";
 /// `FPDF_GetFormType`: the document has no AcroForm (or XFA) form.
 const FORMTYPE_NONE: i32 = 0;
 /// Annotation subtypes (`FPDF_ANNOT_*`).
-const ANNOT_TEXT: i32 = 1;
+const ANNOT_FREETEXT: i32 = 3;
 const ANNOT_POPUP: i32 = 16;
 const ANNOT_WIDGET: i32 = 20;
 /// Annotation flags: hidden, or not shown on screen.
@@ -434,9 +434,11 @@ impl SourceDocument {
             if text.trim().is_empty() {
                 continue;
             }
-            // A sticky note draws an icon; its text only appears in a popup, which a
-            // raster copy cannot carry. Hidden annotations are not drawn at all.
-            let kind = if hidden || subtype == ANNOT_TEXT {
+            // Only a FreeText annotation draws its /Contents on the page. Every other kind
+            // (a sticky note, a highlight, a stamp, a shape) shows it in a popup, which a
+            // raster copy cannot carry; what such an annotation draws (a stamp's
+            // appearance) is ink, read like any other. Hidden annotations draw nothing.
+            let kind = if hidden || subtype != ANNOT_FREETEXT {
                 AnnotationKind::NotDrawn
             } else {
                 AnnotationKind::Drawn
@@ -617,11 +619,11 @@ impl FontRuns {
 pub enum AnnotationKind {
     /// The value of a text field or choice field, drawn in the field.
     FormField,
-    /// A comment, stamp or other annotation drawn on the page; its text (`/Contents`) may
-    /// differ from what its appearance draws.
+    /// A FreeText comment drawn on the page; its text (`/Contents`) may differ from what
+    /// its appearance draws, which is read as ink too.
     Drawn,
-    /// Text that is not drawn on the page (a sticky note's popup, a hidden annotation):
-    /// it is not in the released raster.
+    /// Text that is not drawn on the page (the popup of a sticky note, a highlight, a
+    /// stamp or a shape; a hidden annotation): it is not in the released raster.
     NotDrawn,
 }
 

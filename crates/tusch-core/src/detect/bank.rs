@@ -51,7 +51,8 @@ use regex::Regex;
 
 use super::personnummer::is_valid_personnummer;
 use super::util::{
-    context_before, has_context, is_digit_bounded, label_line_above, luhn_valid, DASH, HS,
+    context_before, context_in_lines_above, has_context, is_digit_bounded, label_line_above,
+    luhn_valid, DASH, HS,
 };
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
@@ -280,13 +281,19 @@ impl BankDetector {
     /// Clearing and account numbers; `first` is where this detector's account findings
     /// start in `out`, so a number already taken (a personkonto) is not taken again.
     fn accounts(&self, text: &str, out: &mut Vec<Finding>, first: usize) {
-        for caps in CLEARING_ACCOUNT.captures_iter(text) {
+        // A rejected candidate gives back what it ate: in a table row the numbers stand
+        // side by side ("19961226-7501 8397-2, 152 948 818-9"), and the pattern, starting
+        // inside the personnummer, would otherwise swallow the account's clearing number.
+        let mut pos = 0;
+        while let Some(caps) = CLEARING_ACCOUNT.captures_at(text, pos) {
             let (Some(m), Some(clr), Some(acct)) =
                 (caps.get(0), caps.name("clr"), caps.name("acct"))
             else {
-                continue;
+                break;
             };
-            let Some(end) = trim_groups(text, acct.range(), 6, 12) else {
+            pos = m.start() + 1;
+            let acct_range = without_amount(text, acct.range());
+            let Some(end) = trim_groups(text, acct_range, 6, 12) else {
                 continue;
             };
             let span = m.start()..end;
@@ -298,8 +305,17 @@ impl BankDetector {
             {
                 continue;
             }
+            pos = span.end;
             let context = has_context(text, &span, ACCOUNT_CONTEXT, 50);
-            let score = if context { 0.85 } else { 0.4 };
+            // A payment list: "Bankkonto (clearing, konto)" heads the column.
+            let header = !context && context_in_lines_above(text, span.start, ACCOUNT_CONTEXT, 12);
+            let score = if context {
+                0.85
+            } else if header {
+                0.8
+            } else {
+                0.4
+            };
             out.push(finding(
                 span,
                 score,
@@ -386,6 +402,39 @@ impl BankDetector {
 
 /// Ends the number after as many digit groups as fit in `max` digits (dropping trailing
 /// groups that follow a space), or `None` when fewer than `min` digits remain.
+/// `range` without the amount at its end, when digit groups run on into an amount in the
+/// next table cell ("152 948 818-9 3 450,00": the account ends before "3 450,00"). An
+/// amount is a last group followed by a decimal comma, and at most one leading group of
+/// one to three digits before it.
+fn without_amount(text: &str, range: Range<usize>) -> Range<usize> {
+    let after = &text[range.end..];
+    let decimals = after.starts_with(',')
+        && after[1..]
+            .chars()
+            .take(2)
+            .filter(char::is_ascii_digit)
+            .count()
+            == 2;
+    if !decimals {
+        return range;
+    }
+    let s = &text[range.clone()];
+    let Some(last) = s.rfind(|c: char| !c.is_ascii_digit()) else {
+        return range.start..range.start;
+    };
+    let mut cut = last;
+    let head = &s[..last];
+    if s[last..].starts_with(' ') {
+        if let Some(prev) = head.rfind(|c: char| !c.is_ascii_digit()) {
+            let lead = &head[prev + 1..];
+            if (1..=3).contains(&lead.len()) && head[prev..].starts_with(' ') {
+                cut = prev;
+            }
+        }
+    }
+    range.start..range.start + s[..cut].trim_end().len()
+}
+
 fn trim_groups(text: &str, range: Range<usize>, min: usize, max: usize) -> Option<usize> {
     let s = &text[range.clone()];
     let mut groups: Vec<(usize, usize, bool)> = Vec::new(); // (end, digits so far, after space)
@@ -487,6 +536,25 @@ mod tests {
             vec!["5402-7750", "48 77 12-2"]
         );
         assert!(found("Antal\r\n4 81 23-4").is_empty());
+    }
+
+    #[test]
+    fn issue_11_accounts_under_a_column_header() {
+        let text = "Namn Personnummer Bankkonto (clearing, konto) Belopp, kr\r\n\
+            Louise Davidsson 19961226-7501 8397-2, 152 948 818-9 3 450,00\r\n\
+            Björn Stenberg 431127-1656 6818, 351 140 328 2 875,50\r\n\
+            Tuan Nguyen 19960322-6490 5189-23 13545 4 120,00";
+        let got = masked(text);
+        assert_eq!(
+            got,
+            vec![
+                "8397-2, 152 948 818-9",
+                "6818, 351 140 328",
+                "5189-23 13545"
+            ]
+        );
+        // Without a header, the shape alone is not enough.
+        assert!(masked("Ärende 6818, 351 140 328 kronor").is_empty());
     }
 
     #[test]

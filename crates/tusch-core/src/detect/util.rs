@@ -358,6 +358,20 @@ pub fn line_before(text: &str, at: usize, window: usize) -> &str {
 /// Whether the value at `at` starts its line and the line before is one of `words` alone
 /// (a label, lower-case, punctuation around it ignored): a form or table cell read by OCR
 /// one cell per line, "Plusgiro\r\n48 77 12-2".
+/// Whether one of `words` (lower case, whole words) occurs in the `max_lines` lines before
+/// the one holding byte `at`: a table's column header ("Bankkonto (clearing, konto)")
+/// above its rows.
+pub fn context_in_lines_above(text: &str, at: usize, words: &[&str], max_lines: usize) -> bool {
+    let head = &text[..floor_char_boundary(text, at)];
+    let Some(line_start) = head.rfind('\n') else {
+        return false;
+    };
+    head[..line_start].rsplit('\n').take(max_lines).any(|line| {
+        let lower = line.to_lowercase();
+        words.iter().any(|w| contains_word(&lower, w))
+    })
+}
+
 pub fn label_line_above(text: &str, at: usize, words: &[&str]) -> bool {
     let head = &text[..at];
     let Some(nl) = head.rfind('\n') else {
