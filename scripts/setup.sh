@@ -23,6 +23,8 @@ APT_PACKAGES=(build-essential pkg-config poppler-utils qpdf tesseract-ocr tesser
   libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   webkit2gtk-driver xvfb xauth)
 TAURI_DRIVER_VERSION=2.1.0
+# cargo-deny checks in `make lint` that no network client crate is in any binary (deny.toml).
+CARGO_DENY_VERSION=0.20.2
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -75,8 +77,18 @@ install_tauri_driver() {
   cargo install tauri-driver --locked --version "=$TAURI_DRIVER_VERSION" --quiet
 }
 
+# cargo-deny: `make lint` runs `cargo deny check bans licenses` (deny.toml).
+install_cargo_deny() {
+  if cargo install --list | grep -q "^cargo-deny v$CARGO_DENY_VERSION:"; then
+    return 0
+  fi
+  log "building cargo-deny $CARGO_DENY_VERSION (a few minutes)"
+  cargo install cargo-deny --locked --version "=$CARGO_DENY_VERSION" --quiet
+}
+
 install_apt
 install_tauri_driver
+install_cargo_deny
 fetch_wheel pypdfium2 "$PDFIUM_WHEEL_VERSION" "$PDFIUM_WHEEL" "$PDFIUM_SHA256" \
   pypdfium2_raw/libpdfium.so libpdfium.so
 fetch_wheel onnxruntime "$ORT_WHEEL_VERSION" "$ORT_WHEEL" "$ORT_SHA256" \
