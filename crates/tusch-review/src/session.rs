@@ -127,6 +127,12 @@ impl Session {
         let Ok(doc) = self.doc_mut(result.id) else {
             return;
         };
+        if let Some(n) = result.notice {
+            doc.note = Some(match doc.note.take() {
+                Some(earlier) => format!("{earlier} {n}"),
+                None => n,
+            });
+        }
         match result.outcome {
             Ok((pages, installed)) => doc.install(pages, installed),
             Err(e) => {
@@ -334,12 +340,15 @@ pub struct AnalysisJob {
 pub struct AnalysisResult {
     pub id: u32,
     outcome: Result<(Vec<tusch_core::PageText>, Installed), ReviewError>,
+    /// What the registrar must know about how the document was read (Swedish).
+    notice: Option<String>,
 }
 
 impl AnalysisJob {
     /// Extracts the text layer page by page (telling `on_page` how many are done), then
     /// runs the detectors, unless a saved review is being restored.
     pub fn run(self, on_page: &(dyn Fn(usize) + Sync)) -> AnalysisResult {
+        let mut notice = None;
         let outcome = (|| {
             let pdf_err = |source| ReviewError::Pdf {
                 path: self.path.clone(),
@@ -351,13 +360,14 @@ impl AnalysisJob {
                 done: AtomicUsize::new(0),
                 on_page,
             };
-            let (pages, _ocr) = recognize_document_text(
+            let (pages, readings) = recognize_document_text(
                 &self.source,
                 None,
                 self.config.output.max_megapixels,
                 &progress,
             )
             .map_err(pdf_err)?;
+            notice = reading_notice(self.source.pages(), &readings);
             on_page(pages.len());
             let installed = match self.saved {
                 Some(saved) => Installed::Restored(saved),
@@ -371,8 +381,58 @@ impl AnalysisJob {
         AnalysisResult {
             id: self.id,
             outcome,
+            notice,
         }
     }
+}
+
+/// In Swedish, what the registrar must know about how a document was read: annotation text
+/// that is not drawn (and so not in the masked copy), text layers that were not trusted,
+/// and pages where images, stamps or fields without text were read with OCR — the places
+/// to review with extra care. `None` when the text layer was all there was.
+pub fn reading_notice(
+    pages: &[tusch_pdf::PageInfo],
+    readings: &[tusch_pdf::PageReading],
+) -> Option<String> {
+    let list = |v: Vec<usize>| {
+        v.iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    let dropped: usize = pages.iter().map(|p| p.dropped_annotations).sum();
+    if dropped > 0 {
+        parts.push(format!(
+            "{dropped} kommentar(er) har text som inte syns på sidan (t.ex. popup-anteckningar); \
+             den texten följer inte med den maskerade kopian."
+        ));
+    }
+    let untrusted: Vec<usize> = pages
+        .iter()
+        .filter(|p| p.untrusted_chars > 0)
+        .map(|p| p.page)
+        .collect();
+    if !untrusted.is_empty() {
+        parts.push(format!(
+            "Textlagret stämmer inte med det som syns på sida {} (felaktig teckenkodning); \
+             texten lästes med OCR – granska extra noga.",
+            list(untrusted)
+        ));
+    }
+    let regions: Vec<usize> = readings
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.ocr_regions > 0)
+        .map(|(i, _)| i + 1)
+        .collect();
+    if !regions.is_empty() {
+        parts.push(format!(
+            "Bilder, stämplar eller fält utan textlager lästes med OCR på sida {}.",
+            list(regions)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// Tells the analysis job's caller how many pages OCR has read.

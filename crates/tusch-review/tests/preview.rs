@@ -26,3 +26,25 @@ fn preview_is_a_png_of_the_page_at_the_export_dpi_with_ink_on_it() {
     assert!(dark > 2000, "the page has text, so dark pixels: {dark}");
     assert!(tusch_review::document::render_png(&doc.source_handle(), 9, &policy).is_err());
 }
+
+/// Issue 11: the registrar is told what a raster copy cannot carry and where OCR read ink
+/// the text layer did not explain.
+#[test]
+fn the_review_says_which_annotation_text_is_dropped_and_what_ocr_read() {
+    use std::sync::{Arc, Mutex};
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/realworld/kommentarer-och-stampel.pdf");
+    let store = tempfile::tempdir().unwrap();
+    let s = Arc::new(Mutex::new(tusch_review::Session::new(
+        tusch_core::Config::default(),
+        tusch_review::Catalogue::bundled(),
+        tusch_review::Store::new(store.path()),
+    )));
+    let id = s.lock().unwrap().open(&pdf).unwrap();
+    let job = s.lock().unwrap().analysis_job(id).unwrap();
+    let result = job.run(&|_| {});
+    s.lock().unwrap().finish_analysis(result);
+    let note = s.lock().unwrap().view(id).unwrap().note.unwrap_or_default();
+    assert!(note.contains("popup-anteckningar"), "{note}");
+    assert!(note.contains("lästes med OCR på sida 1"), "{note}");
+}
