@@ -306,9 +306,29 @@ pub fn only_ordinary_words(span_text: &str) -> bool {
             let lower = w.to_lowercase();
             !is_known_name(&lower)
                 && (COMMON_WORDS.contains(&lower)
+                    || participle_of_common_verb(&lower)
                     || (lower.chars().count() >= 8
                         && NOUN_ENDINGS.iter().any(|e| lower.ends_with(e))))
         })
+}
+
+/// Whether `lower` is the past participle of a common first-conjugation verb: "bifogad",
+/// "bifogat", "bifogade" from "bifoga" (the corpora's list has the infinitive, not every
+/// form). A heading such as "FULLMAKT BIFOGAD" is not a name.
+fn participle_of_common_verb(lower: &str) -> bool {
+    let stem = lower
+        .strip_suffix("de")
+        .or_else(|| lower.strip_suffix('d'))
+        .or_else(|| lower.strip_suffix('t'));
+    // The list has whichever forms the corpora wrote in lower case: the infinitive, the
+    // present ("bifogar") or the passive ("bifogas").
+    stem.is_some_and(|s| {
+        s.chars().count() >= 4
+            && s.ends_with('a')
+            && [String::new(), "r".into(), "s".into()]
+                .iter()
+                .any(|end| COMMON_WORDS.contains(&format!("{s}{end}")))
+    })
 }
 
 /// How much of a text looks like real words.
@@ -440,6 +460,8 @@ mod tests {
             "Personuppgifterna",
             "Handlingarna",
             "BEDÖMNINGEN",
+            "FULLMAKT BIFOGAD",
+            "Bifogade",
         ] {
             assert!(only_ordinary_words(w), "{w}");
         }
@@ -451,6 +473,9 @@ mod tests {
             "Haddad",
             "Nguyen",
             "Sjöberg",
+            "Ahmad",
+            "Conrad",
+            "Amanda",
         ] {
             assert!(!only_ordinary_words(w), "{w}");
         }
