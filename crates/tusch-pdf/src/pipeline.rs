@@ -369,9 +369,37 @@ fn append_unexplained_words(dst: &mut TextLayer, src: &TextLayer, explained: &[R
 
 /// Appends the text of drawn annotations and form fields, each on its own line, every
 /// character boxed with the whole annotation: where a value is drawn inside its field is
-/// up to the viewer, so a finding in it masks the field.
+/// up to the viewer, so a finding in it masks the field. When the page's text already
+/// holds the value inside the annotation's rectangle — OCR of the drawn field read it,
+/// with a box per character — the copy is left out, so a name in a long comment field
+/// masks the name and not the whole field; a value OCR misread still gets the copy.
 fn append_annotations(dst: &mut TextLayer, annotations: &[PageAnnotation]) {
+    let compact = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
     for a in annotations {
+        let drawn_here = {
+            let text = dst.text();
+            let chars = dst.chars();
+            let mut inside = String::new();
+            for (i, c) in chars.iter().enumerate() {
+                let Some(r) = c.rect else { continue };
+                let (cx, cy) = ((r.x0 + r.x1) / 2.0, (r.y0 + r.y1) / 2.0);
+                let box_ = &a.rect;
+                if box_.x0 <= cx && cx <= box_.x1 && box_.y0 <= cy && cy <= box_.y1 {
+                    let end = chars.get(i + 1).map_or(text.len(), |n| n.byte as usize);
+                    inside.push_str(&text[c.byte as usize..end]);
+                }
+            }
+            compact(&inside)
+        };
+        let value = compact(&a.text);
+        if !value.is_empty() && drawn_here.contains(&value) {
+            continue;
+        }
         let mut layer = TextLayer::new();
         for (n, line) in a.text.lines().enumerate() {
             if n > 0 {
