@@ -17,12 +17,14 @@ setup:
 build: setup
 	$(CARGO) build --release -p tusch-cli
 
-## run: redact the bundled sample documents in fixtures/documents into out/
+## run: redact the bundled sample documents (fixtures/documents into out/, the scans into
+## out/skannade/, the documents from real office software into out/kontorsprogram/)
 run: build
 	rm -rf out
 	$(TUSCH) batch fixtures/documents -o out
 	$(TUSCH) batch fixtures/scans -o out/skannade
-	@echo "Maskerade PDF:er och rapporter finns i out/ och out/skannade/ (kontrollera med: $(TUSCH) verify out/<fil>.pdf)"
+	$(TUSCH) batch fixtures/realworld -o out/kontorsprogram
+	@echo "Maskerade PDF:er och rapporter finns i out/, out/skannade/ och out/kontorsprogram/ (kontrollera med: $(TUSCH) verify out/<fil>.pdf)"
 
 ## test: every test (unit, integration with pdfium and Tesseract, gold fixtures, the
 ## desktop app's front end, and the end-to-end test of the real app under Xvfb)
