@@ -379,6 +379,12 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
         for p in report["page_sources"].as_array().unwrap() {
             assert_eq!(p["ocr"], true, "{f}: {p}");
             assert_eq!(p["output_encoding"], "jpeg", "{f}: {p}");
+            // These scans read well: none is flagged as hard to read (issue 12).
+            println!(
+                "{f} p{}: low-confidence share {}",
+                p["page"], p["ocr_result"]["low_confidence_share"]
+            );
+            assert_eq!(p["poor_quality"], false, "{f}: {p}");
             assert!(
                 ["image_input", "no_text_layer"].contains(&p["reason"].as_str().unwrap()),
                 "{f}: {p}"
@@ -593,6 +599,11 @@ fn held_out_scans() {
         let pages = scan_pages(e, &doc);
         for p in report["page_sources"].as_array().unwrap() {
             assert_eq!(p["ocr"], true, "{f}: {p}");
+            println!(
+                "{f} p{}: low-confidence share {}",
+                p["page"], p["ocr_result"]["low_confidence_share"]
+            );
+            assert_eq!(p["poor_quality"], false, "{f}: {p}");
         }
         check_orientation_and_skew(&report, &pages, f, 0.5);
         measure(source, &report, &pages, &mut scans, f);
@@ -651,6 +662,7 @@ fn poor_scans() {
         missed: Vec::new(),
         missed_text: Vec::new(),
     };
+    let mut poor_pages: Vec<(String, usize)> = Vec::new();
     for e in manifest.as_array().unwrap() {
         let f = e["file"].as_str().unwrap();
         let source = e["source"].as_str().unwrap();
@@ -670,12 +682,17 @@ fn poor_scans() {
             assert_eq!(p["ocr"], true, "{f}: {p}");
             let r = &p["ocr_result"];
             println!(
-                "{f} p{}: {} words, mean confidence {}, skew {}",
+                "{f} p{}: {} words, mean confidence {}, low-confidence share {}, {} lines read again, poor quality {}",
                 n + 1,
                 r["words"],
                 r["mean_confidence"],
-                r["skew_degrees"],
+                r["low_confidence_share"],
+                r["reread_lines"],
+                p["poor_quality"],
             );
+            if p["poor_quality"] == true {
+                poor_pages.push((f.to_owned(), n + 1));
+            }
         }
         measure(source, &report, &pages, &mut scans, f);
     }
@@ -691,4 +708,27 @@ fn poor_scans() {
     for m in &scans.missed {
         println!("poor: {m}");
     }
+    // Measured before any change for these scans: 0.783 (112/143), keep-rate 35/35. Then
+    // 0.930 with a fax's rows stretched to square pixels, 0.951 with a second reading of
+    // doubtful lines, 0.979 (140/143) with word boxes snapped to their ink and uncertain
+    // words near personal data masked (`osaker_ocr`). The issue's targets:
+    assert!(recall >= 0.97, "poor-scan recall {recall:.3} below 0.97");
+    assert!(
+        scans.kept as f64 >= 0.95 * scans.keep_total as f64,
+        "keep-rate {}/{}",
+        scans.kept,
+        scans.keep_total
+    );
+    // Fail visible: every string still missed is on a page the batch summary and the
+    // report flag as hard to read.
+    for (file, page, _) in &scans.missed_text {
+        assert!(
+            poor_pages.contains(&(file.clone(), *page)),
+            "a miss on {file} p{page}, a page not flagged as poor quality"
+        );
+    }
+    assert!(
+        stdout.contains("sidan är svårläst – granska manuellt"),
+        "{stdout}"
+    );
 }

@@ -116,6 +116,12 @@ pub struct OcrSummary {
     pub skew_degrees: f32,
     pub words: usize,
     pub mean_confidence: f32,
+    /// Share of the words OCR read with low confidence (0–1), and the lines it read a
+    /// second time because of them.
+    pub low_confidence_share: f32,
+    pub reread_lines: usize,
+    /// The page is hard to read (many low-confidence words): check it by hand.
+    pub poor_quality: bool,
     pub engine: String,
 }
 
@@ -850,12 +856,7 @@ pub(crate) fn append_layer(dst: &mut TextLayer, src: &TextLayer) {
     if !dst.is_empty() {
         dst.push_unboxed("\r\n");
     }
-    let text = src.text();
-    for c in src.chars() {
-        if let Some(ch) = text[c.byte as usize..].chars().next() {
-            dst.push(ch, c.rect);
-        }
-    }
+    dst.extend_from(src);
 }
 
 /// Converts the OCR crate's orientation for reports.
