@@ -36,6 +36,8 @@ enum Outcome {
     Done {
         pages: usize,
         ocr_pages: Vec<usize>,
+        /// Pages OCR found hard to read (issue 12).
+        poor_pages: Vec<usize>,
         /// Text pages with ink their text layer does not explain, read with OCR: (page,
         /// regions).
         ocr_regions: Vec<(usize, usize)>,
@@ -152,6 +154,7 @@ pub fn run(
     let elapsed = started.elapsed().as_secs_f64();
     let mut pages = 0;
     let mut ocr_total = 0;
+    let mut poor_total = 0;
     let mut masks: BTreeMap<Category, usize> = BTreeMap::new();
     let mut failed = Vec::new();
     let mut ocr_lines = Vec::new();
@@ -161,10 +164,12 @@ pub fn run(
             Outcome::Done {
                 pages: p,
                 ocr_pages,
+                poor_pages,
                 ocr_regions,
                 masks: m,
                 warnings,
             } => {
+                poor_total += poor_pages.len();
                 if !ocr_regions.is_empty() {
                     let list: Vec<String> = ocr_regions
                         .iter()
@@ -209,11 +214,16 @@ pub fn run(
         skipped.len()
     );
     println!(
-        "  {} sidor på {:.1} s ({:.1} sidor/s), varav {} lästa med OCR",
+        "  {} sidor på {:.1} s ({:.1} sidor/s), varav {} lästa med OCR{}",
         pages,
         elapsed,
         pages as f64 / elapsed.max(1e-9),
-        ocr_total
+        ocr_total,
+        if poor_total > 0 {
+            format!(" ({poor_total} svårlästa – granska dem manuellt, se VARNING nedan)")
+        } else {
+            String::new()
+        }
     );
     for l in &ocr_lines {
         println!("{l}");
@@ -279,6 +289,12 @@ fn redact_one(
                 .page_sources
                 .iter()
                 .filter(|p| p.ocr)
+                .map(|p| p.page)
+                .collect(),
+            poor_pages: report
+                .page_sources
+                .iter()
+                .filter(|p| p.poor_quality)
                 .map(|p| p.page)
                 .collect(),
             ocr_regions: report

@@ -59,6 +59,10 @@ pub struct PageSource {
     /// What OCR found: resolution, orientation, words, mean confidence, engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ocr_result: Option<serde_json::Value>,
+    /// OCR was unsure of many of the page's words: hard to read, to be checked by hand
+    /// (issue 12). Words it was unsure of next to personal data are masked as `other`.
+    #[serde(default)]
+    pub poor_quality: bool,
     /// The output page's resolution and encoding (`jpeg` for scans).
     pub output_dpi: u32,
     pub output_encoding: String,
@@ -100,6 +104,7 @@ impl Report {
                     text_chars: p.text_chars,
                     image_coverage: (p.image_coverage * 100.0).round() / 100.0,
                     ocr_result: p.ocr.as_ref().and_then(|o| serde_json::to_value(o).ok()),
+                    poor_quality: p.ocr.as_ref().is_some_and(|o| o.poor_quality),
                     output_dpi: scan_dpi.unwrap_or(policy.dpi),
                     output_encoding: if scan_dpi.is_some() {
                         "jpeg".to_owned()
@@ -161,6 +166,20 @@ impl Report {
                     "{}: sidan {}: text i {} kommentar(er) som inte visas på sidan (t.ex. \
                      popup-anteckningar) finns inte med i den maskerade kopian",
                     self.input, p.page, p.dropped_annotations
+                ));
+            }
+            if p.poor_quality {
+                let share = p
+                    .ocr_result
+                    .as_ref()
+                    .and_then(|r| r["low_confidence_share"].as_f64())
+                    .unwrap_or(0.0);
+                out.push(format!(
+                    "{}: sida {}: sidan är svårläst – granska manuellt (OCR var osäker på \
+                     {:.0} % av orden; osäkra ord vid personuppgifter har maskerats)",
+                    self.input,
+                    p.page,
+                    share * 100.0
                 ));
             }
             if p.untrusted_chars > 0 {

@@ -53,6 +53,9 @@ struct Transform {
     /// Source page size in pixels at `dpi`.
     w: f32,
     h: f32,
+    /// Rows per column of resolution: 0.5 for a fax at 200 × 100 DPI (rows sampled at
+    /// half the resolution after the skew), 1 otherwise.
+    y_scale: f32,
 }
 
 impl Transform {
@@ -63,7 +66,20 @@ impl Transform {
             turn: 0,
             w: w_pt * dpi / 72.0,
             h: h_pt * dpi / 72.0,
+            y_scale: 1.0,
         }
+    }
+
+    /// Display points of an output page → pixels of the scan, per axis. For a fax whose
+    /// rows have half the resolution the page's own height says where its rows are:
+    /// a reader that takes the pixels as square makes the page half as tall.
+    fn mask_scale(&self, page: &tusch_core::PagePlan) -> (f32, f32) {
+        let s = self.dpi / 72.0;
+        if self.y_scale == 1.0 {
+            return (s, s);
+        }
+        let (_, h_pt) = page.geometry.display_size();
+        (s, self.h * self.y_scale / h_pt)
     }
 
     /// A point of the source page (display points) → scan page pixels.
@@ -81,22 +97,22 @@ impl Transform {
             90 => (self.h - y, x),
             180 => (self.w - x, self.h - y),
             270 => (y, self.w - x),
-            _ => (x, y),
+            _ => (x, y * self.y_scale),
         }
     }
 }
 
 /// Accepted mask rectangles of one output page, in pixels at `dpi` of the displayed page.
-fn mask_pixels(plan: &RedactionPlan, page: usize, dpi: f32) -> Vec<(f32, f32, f32, f32)> {
+fn mask_pixels(plan: &RedactionPlan, page: usize, t: &Transform) -> Vec<(f32, f32, f32, f32)> {
     let p = &plan.pages[page];
-    let s = dpi / 72.0;
+    let (s, sy) = t.mask_scale(p);
     p.masks
         .iter()
         .filter(|m| m.state == MaskState::Accepted)
         .flat_map(|m| m.rects.iter())
         .map(|r| {
             let d = p.geometry.to_display(r);
-            (d.left * s, d.top * s, d.right * s, d.bottom * s)
+            (d.left * s, d.top * sy, d.right * s, d.bottom * sy)
         })
         .collect()
 }
@@ -160,7 +176,7 @@ fn measure(
     for (out_page, (src_page, t)) in pages.iter().enumerate() {
         let layer = &text[*src_page].layer;
         let geom = text[*src_page].geometry;
-        let masks = mask_pixels(&plan, out_page, t.dpi);
+        let masks = mask_pixels(&plan, out_page, t);
         let covered = |span: &Range<usize>| {
             let chars = layer.char_range(span);
             layer.chars()[chars]
@@ -240,6 +256,9 @@ fn scan_pages(entry: &Value, doc: &SourceDocument) -> Vec<(usize, Transform)> {
             let mut t = Transform::identity(dpi, w, h);
             t.skew = p["skew_ccw_degrees"].as_f64().unwrap() as f32;
             t.turn = p["turn_cw_degrees"].as_u64().unwrap() as u32;
+            if let Some(dy) = entry["dpi_y"].as_f64() {
+                t.y_scale = dy as f32 / dpi;
+            }
             (sp, t)
         })
         .collect()
@@ -360,6 +379,12 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
         for p in report["page_sources"].as_array().unwrap() {
             assert_eq!(p["ocr"], true, "{f}: {p}");
             assert_eq!(p["output_encoding"], "jpeg", "{f}: {p}");
+            // These scans read well: none is flagged as hard to read (issue 12).
+            println!(
+                "{f} p{}: low-confidence share {}",
+                p["page"], p["ocr_result"]["low_confidence_share"]
+            );
+            assert_eq!(p["poor_quality"], false, "{f}: {p}");
             assert!(
                 ["image_input", "no_text_layer"].contains(&p["reason"].as_str().unwrap()),
                 "{f}: {p}"
@@ -574,6 +599,11 @@ fn held_out_scans() {
         let pages = scan_pages(e, &doc);
         for p in report["page_sources"].as_array().unwrap() {
             assert_eq!(p["ocr"], true, "{f}: {p}");
+            println!(
+                "{f} p{}: low-confidence share {}",
+                p["page"], p["ocr_result"]["low_confidence_share"]
+            );
+            assert_eq!(p["poor_quality"], false, "{f}: {p}");
         }
         check_orientation_and_skew(&report, &pages, f, 0.5);
         measure(source, &report, &pages, &mut scans, f);
@@ -598,4 +628,107 @@ fn held_out_scans() {
     // the floor is the issue's target.
     assert!(recall >= 0.97, "held-out recall {recall:.3} below 0.97");
     assert_eq!(scans.kept, scans.keep_total, "a keep phrase was masked");
+}
+
+/// Poor scans (issue 12, `fixtures/scans-poor`): office-scanner output at 200 and 300 DPI
+/// saved as JPEG at quality 25–40, dust and speckle, blur, a dark edge and uneven light,
+/// table pages, and a fax (1-bit, 200 × 100 DPI, Group 4 TIFF). Recall per category and
+/// keep-rate as above; every page's OCR word count and mean confidence are printed.
+#[test]
+fn poor_scans() {
+    let dir = fixtures().join("scans-poor");
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let input = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    for e in manifest.as_array().unwrap() {
+        let f = e["file"].as_str().unwrap();
+        std::fs::copy(dir.join(f), input.path().join(f)).unwrap();
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
+        .args(["batch"])
+        .arg(input.path())
+        .arg("-o")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    println!("{stdout}");
+    assert!(o.status.success(), "{stdout}");
+    let mut scans = Measured {
+        recall: BTreeMap::new(),
+        kept: 0,
+        keep_total: 0,
+        missed: Vec::new(),
+        missed_text: Vec::new(),
+    };
+    let mut poor_pages: Vec<(String, usize)> = Vec::new();
+    for e in manifest.as_array().unwrap() {
+        let f = e["file"].as_str().unwrap();
+        let source = e["source"].as_str().unwrap();
+        let name = Path::new(f).with_extension("pdf");
+        let report: Value = serde_json::from_slice(
+            &std::fs::read(out.path().join(format!("{}.json", name.display()))).unwrap(),
+        )
+        .unwrap();
+        let doc = SourceDocument::open(&fixtures().join("documents").join(source)).unwrap();
+        let pages = scan_pages(e, &doc);
+        for (n, p) in report["page_sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(p["ocr"], true, "{f}: {p}");
+            let r = &p["ocr_result"];
+            println!(
+                "{f} p{}: {} words, mean confidence {}, low-confidence share {}, {} lines read again, poor quality {}",
+                n + 1,
+                r["words"],
+                r["mean_confidence"],
+                r["low_confidence_share"],
+                r["reread_lines"],
+                p["poor_quality"],
+            );
+            if p["poor_quality"] == true {
+                poor_pages.push((f.to_owned(), n + 1));
+            }
+        }
+        measure(source, &report, &pages, &mut scans, f);
+    }
+    for (c, t) in &scans.recall {
+        println!("{c:<22} {:>4}/{:<4}", t.found, t.expected);
+    }
+    let (e, f) = total(&scans);
+    let recall = f as f64 / e as f64;
+    println!(
+        "poor-scan recall {f}/{e} = {recall:.3}; keep-rate {}/{}",
+        scans.kept, scans.keep_total
+    );
+    for m in &scans.missed {
+        println!("poor: {m}");
+    }
+    // Measured before any change for these scans: 0.783 (112/143), keep-rate 35/35. Then
+    // 0.930 with a fax's rows stretched to square pixels, 0.951 with a second reading of
+    // doubtful lines, 0.979 (140/143) with word boxes snapped to their ink and uncertain
+    // words near personal data masked (`osaker_ocr`). The issue's targets:
+    assert!(recall >= 0.97, "poor-scan recall {recall:.3} below 0.97");
+    assert!(
+        scans.kept as f64 >= 0.95 * scans.keep_total as f64,
+        "keep-rate {}/{}",
+        scans.kept,
+        scans.keep_total
+    );
+    // Fail visible: every string still missed is on a page the batch summary and the
+    // report flag as hard to read.
+    for (file, page, _) in &scans.missed_text {
+        assert!(
+            poor_pages.contains(&(file.clone(), *page)),
+            "a miss on {file} p{page}, a page not flagged as poor quality"
+        );
+    }
+    assert!(
+        stdout.contains("sidan är svårläst – granska manuellt"),
+        "{stdout}"
+    );
 }

@@ -76,6 +76,19 @@ impl Analyzer {
 
     /// Runs the whole pipeline over the pages' texts.
     pub fn analyze(&self, pages: &[&str]) -> DocumentFindings {
+        self.analyze_with_doubts(pages, &[])
+    }
+
+    /// [`Analyzer::analyze`] for pages read with OCR: `doubts[i]` are the byte ranges of
+    /// page `i`'s text that OCR read with low confidence ([`crate::TextLayer::uncertain_spans`];
+    /// missing pages have none). Uncertain words shaped like an identifier or following a
+    /// personal-data label become findings in step 1 ([`crate::detect::ocr_doubt`]) and go
+    /// through the same threshold, allow-list and merging as every other finding.
+    pub fn analyze_with_doubts(
+        &self,
+        pages: &[&str],
+        doubts: &[Vec<Range<usize>>],
+    ) -> DocumentFindings {
         let mut found = self.run_detectors(pages);
         // A weekday or month next to a number, a mail header's field name, a form label made
         // of ordinary words: not a person, whichever detector said so (and so never
@@ -88,6 +101,9 @@ impl Analyzer {
                             .get(x.span.clone())
                             .is_some_and(crate::lexicon::only_ordinary_words))
             });
+        }
+        for ((text, f), d) in pages.iter().zip(found.iter_mut()).zip(doubts) {
+            f.extend(crate::detect::ocr_doubt::findings(text, d));
         }
         for (text, f) in pages.iter().zip(found.iter_mut()) {
             f.extend(deny_list_matches(text, &self.policy.deny));

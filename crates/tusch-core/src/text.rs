@@ -20,6 +20,10 @@ pub struct TextChar {
     pub byte: u32,
     /// The character's (loose) box in user space; `None` when it has no glyph.
     pub rect: Option<Rect>,
+    /// OCR read the word this character belongs to with low confidence: what stands
+    /// here may not be what the text says (see `detect::ocr_doubt`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
 }
 
 /// A page's text with a box per character. Its `Debug` output never shows the text.
@@ -46,12 +50,39 @@ impl TextLayer {
 
     /// Appends one character with its box.
     pub fn push(&mut self, c: char, rect: Option<Rect>) {
+        self.push_read(c, rect, false);
+    }
+
+    /// Appends one character with its box, marked `uncertain` when OCR read it with low
+    /// confidence.
+    pub fn push_read(&mut self, c: char, rect: Option<Rect>, uncertain: bool) {
         let rect = rect.filter(|r| !r.is_degenerate());
         self.chars.push(TextChar {
             byte: self.text.len() as u32,
             rect,
+            uncertain,
         });
         self.text.push(c);
+    }
+
+    /// Byte ranges of the runs of uncertain characters, in order.
+    pub fn uncertain_spans(&self) -> Vec<Range<usize>> {
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for (i, c) in self.chars.iter().enumerate() {
+            if !c.uncertain {
+                continue;
+            }
+            let start = c.byte as usize;
+            let end = self
+                .chars
+                .get(i + 1)
+                .map_or(self.text.len(), |n| n.byte as usize);
+            match out.last_mut() {
+                Some(last) if last.end == start => last.end = end,
+                _ => out.push(start..end),
+            }
+        }
+        out
     }
 
     /// Appends a string whose characters all share no box (separators, generated text).
@@ -59,6 +90,16 @@ impl TextLayer {
         for c in s.chars() {
             self.push(c, None);
         }
+    }
+
+    /// Appends every character of `other` with its box.
+    pub fn extend_from(&mut self, other: &TextLayer) {
+        let base = self.text.len() as u32;
+        self.text.push_str(&other.text);
+        self.chars.extend(other.chars.iter().map(|c| TextChar {
+            byte: c.byte + base,
+            ..*c
+        }));
     }
 
     pub fn text(&self) -> &str {
@@ -260,6 +301,29 @@ mod tests {
             }
         }
         t
+    }
+
+    #[test]
+    fn uncertain_runs_and_appending_keep_their_flags() {
+        let mut t = TextLayer::new();
+        let r = Some(Rect::new(0.0, 0.0, 5.0, 10.0));
+        for c in "Pnr ".chars() {
+            t.push(c, r);
+        }
+        for c in "19560229-4535".chars() {
+            t.push_read(c, r, true);
+        }
+        t.push_unboxed(" ");
+        t.push_read('ö', r, true);
+        assert_eq!(t.uncertain_spans(), vec![4..17, 18..20]);
+        let mut u = TextLayer::new();
+        u.push('x', r);
+        u.extend_from(&t);
+        assert_eq!(u.uncertain_spans(), vec![5..18, 19..21]);
+        assert_eq!(u.text(), "xPnr 19560229-4535 ö");
+        // Not written out when false: reports and stored sessions stay as they were.
+        let json = serde_json::to_string(&u.chars()[0]).unwrap();
+        assert!(!json.contains("uncertain"), "{json}");
     }
 
     #[test]

@@ -93,6 +93,9 @@ pub fn build_layer_levelled(
             None => {}
         }
         prev = Some((line, w));
+        // The characters of a word the engine was unsure of are marked: near a label or
+        // shaped like an identifier, they are masked though no rule could read them.
+        let uncertain = (0.0..crate::reread::DOUBTFUL_CONFIDENCE).contains(&w.confidence);
         let b = &w.bbox;
         let (left, top) = (b.left as f32, b.top as f32);
         let (right, bottom) = (left + b.width as f32, top + b.height as f32);
@@ -115,7 +118,7 @@ pub fn build_layer_levelled(
                 bottom: bt * to_pt,
             };
             for &c in &chars {
-                layer.push(c, Some(geometry.from_display(&display)));
+                layer.push_read(c, Some(geometry.from_display(&display)), uncertain);
             }
             continue;
         }
@@ -140,7 +143,7 @@ pub fn build_layer_levelled(
                 right: r * to_pt,
                 bottom: bt * to_pt,
             };
-            layer.push(c, Some(geometry.from_display(&display)));
+            layer.push_read(c, Some(geometry.from_display(&display)), uncertain);
             x = x1;
         }
     }
@@ -305,6 +308,15 @@ fn glued(a: &OcrWord, b: &OcrWord) -> bool {
         }
     }
     let numeric = last.is_ascii_digit() || (last == ':' && is_ipv6_part(&a.text));
+    // A dust speck before a personnummer's dash made OCR put the dash at the start of the
+    // next piece: "(19491201 -4885)." (poor scans, issue 12).
+    let dash_first = matches!(first, '-' | '+')
+        && b.text[1..].starts_with(|c: char| c.is_ascii_digit())
+        && last.is_ascii_digit();
+    if dash_first {
+        let joined = format!("{}{}", a.text, b.text);
+        return gap < 0.5 * h && fixed_format(&joined) && !fixed_format(&a.text);
+    }
     if numeric && first.is_ascii_hexdigit() {
         if last.is_ascii_digit() && first.is_ascii_digit() && gap < 0.18 * h {
             return true;
@@ -566,6 +578,10 @@ mod tests {
         assert_eq!(glue("2001:db8:4a1f:12::", "1b2,"), "2001:db8:4a1f:12::1b2,");
         assert_eq!(glue("870412-23", "84"), "870412-2384");
         assert_eq!(glue("203.0.11", "3.47"), "203.0.113.47");
+        assert_eq!(glue("(19491201", "-4885)."), "(19491201-4885).");
+        assert_eq!(glue("210514", "+3172"), "210514+3172");
+        // A dash before a number that makes no known format is a minus or a range.
+        assert_eq!(glue("1949", "-1955"), "1949 -1955");
         // Numbers that happen to stand side by side keep their space.
         assert_eq!(glue("031-390", "06"), "031-390 06");
         assert_eq!(glue("2024-03-15", "19870412"), "2024-03-15 19870412");

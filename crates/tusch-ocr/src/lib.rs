@@ -20,8 +20,11 @@
 
 pub mod deskew;
 mod layer;
+pub mod reread;
+pub mod snap;
 mod tesseract;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -136,6 +139,13 @@ pub trait OcrEngine: Send + Sync {
     /// better masked than missed.
     fn recognize(&self, image: &GrayImage, dpi: u32) -> Result<Vec<OcrWord>, OcrError>;
 
+    /// The words of `image` read as one block of text lines (Tesseract's `--psm 6`), for
+    /// [`reread`]'s strip of cut-out lines: page layout analysis would take the strip for
+    /// columns or a table. The default reads it as a page.
+    fn recognize_block(&self, image: &GrayImage, dpi: u32) -> Result<Vec<OcrWord>, OcrError> {
+        self.recognize(image, dpi)
+    }
+
     /// How the page's content is turned, when the engine can tell. The default cannot,
     /// and [`recognize_page`] then tries the other three turns itself.
     fn orientation(&self, _image: &GrayImage, _dpi: u32) -> Result<Option<Orientation>, OcrError> {
@@ -160,6 +170,15 @@ pub struct PageOcr {
     /// (a scan fed in slightly crooked): the angle the page was levelled by before reading
     /// plus what the word boxes still show.
     pub skew_degrees: f32,
+    /// Share of the words (of two or more letters or digits) read with a confidence below
+    /// [`reread::DOUBTFUL_CONFIDENCE`], in the first reading.
+    pub doubtful_share: f32,
+    /// Lines read a second time ([`reread`]); their words were added to the layer.
+    pub reread_lines: usize,
+    /// OCR was unsure of so many words ([`reread::POOR_SHARE`] or more) that the page is
+    /// hard to read: what OCR missed may be missing from the masks too, and the page must
+    /// be checked by hand.
+    pub poor_quality: bool,
 }
 
 /// Below this, a page's recognition is doubtful enough to check its orientation: an
@@ -228,20 +247,21 @@ pub fn recognize_page(
 ) -> Result<PageOcr, OcrError> {
     // Each reading: the page turned by `o`, levelled if it is skewed; the words come with
     // the angle they were levelled by.
-    let read = |o: Orientation| -> Result<(f32, Vec<OcrWord>), OcrError> {
-        let turned;
+    // The image read is kept with its words: a poor page's doubtful lines are cut from it.
+    let read = |o: Orientation| -> Result<(f32, Vec<OcrWord>, Cow<'_, GrayImage>), OcrError> {
         let upright = if o == Orientation::Upright {
-            image
+            Cow::Borrowed(image)
         } else {
-            turned = rotate_quarter(image, o);
-            &turned
+            Cow::Owned(rotate_quarter(image, o))
         };
-        let skew = deskew::find_skew(upright, dpi);
+        let skew = deskew::find_skew(&upright, dpi);
         if skew.abs() >= deskew::MIN_DESKEW_DEGREES {
-            let level = deskew::rotate(upright, skew);
-            Ok((skew, engine.recognize(&level, dpi)?))
+            let level = deskew::rotate(&upright, skew);
+            let words = engine.recognize(&level, dpi)?;
+            Ok((skew, words, Cow::Owned(level)))
         } else {
-            Ok((0.0, engine.recognize(upright, dpi)?))
+            let words = engine.recognize(&upright, dpi)?;
+            Ok((0.0, words, upright))
         }
     };
     let osd_first = image.width > image.height;
@@ -277,8 +297,9 @@ pub fn recognize_page(
             }
         }
     }
-    let (orientation, (levelled, words)) = best;
-    let layer = build_layer_levelled(
+    let (orientation, (levelled, mut words, read_image)) = best;
+    snap::snap_to_ink(&mut words, &read_image);
+    let mut layer = build_layer_levelled(
         &words,
         orientation,
         levelled,
@@ -287,6 +308,25 @@ pub fn recognize_page(
         dpi,
         geometry,
     );
+    let (doubtful_share, _) = reread::doubtful_share(&words);
+    let mut reread_lines = 0;
+    if reread::needs_second_reading(&words) {
+        let lines = reread::doubtful_lines(&words, read_image.width, read_image.height);
+        let mut again = reread::reread_lines(engine, &read_image, dpi, &lines)?;
+        snap::snap_to_ink(&mut again, &read_image);
+        reread_lines = lines.len();
+        let more = build_layer_levelled(
+            &again,
+            orientation,
+            levelled,
+            image.width,
+            image.height,
+            dpi,
+            geometry,
+        );
+        append_reading(&mut layer, &more);
+    }
+    drop(read_image);
     let scored: Vec<f32> = words
         .iter()
         .filter(|w| w.confidence >= 0.0)
@@ -298,6 +338,9 @@ pub fn recognize_page(
         // A line rising to the right (negative slope, y grows downwards) is turned
         // counter-clockwise.
         skew_degrees: levelled - estimate_skew(&words).atan().to_degrees(),
+        doubtful_share,
+        reread_lines,
+        poor_quality: doubtful_share >= reread::POOR_SHARE,
         words: words.len(),
         mean_confidence: if scored.is_empty() {
             0.0
@@ -397,6 +440,9 @@ fn read_region(
         layer,
         orientation: Orientation::Upright,
         skew_degrees: levelled,
+        doubtful_share: reread::doubtful_share(&words).0,
+        reread_lines: 0,
+        poor_quality: false,
         words: words.len(),
         mean_confidence: if scored.is_empty() {
             0.0
@@ -404,6 +450,17 @@ fn read_region(
             scored.iter().sum::<f32>() / scored.len() as f32
         },
     })
+}
+
+/// Appends a second reading's layer after a line break: every detector sees both.
+fn append_reading(layer: &mut TextLayer, more: &TextLayer) {
+    if more.is_empty() {
+        return;
+    }
+    if !layer.is_empty() {
+        layer.push_unboxed("\r\n");
+    }
+    layer.extend_from(more);
 }
 
 /// Words times confidence of a finished reading (0 when it found nothing).

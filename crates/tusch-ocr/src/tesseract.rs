@@ -176,6 +176,14 @@ impl OcrEngine for Tesseract {
         Ok(parse_tsv(&tsv))
     }
 
+    fn recognize_block(&self, image: &GrayImage, dpi: u32) -> Result<Vec<OcrWord>, OcrError> {
+        let mut args = vec!["-l", self.languages.as_str(), "--psm", "6"];
+        args.extend(self.extra.iter().map(String::as_str));
+        args.push("tsv");
+        let tsv = self.run(image, dpi, &args)?;
+        Ok(parse_tsv(&tsv))
+    }
+
     fn orientation(&self, image: &GrayImage, dpi: u32) -> Result<Option<Orientation>, OcrError> {
         // Orientation and script detection needs osd.traineddata (Debian:
         // tesseract-ocr-osd, pulled in by tesseract-ocr). Without it, or when it cannot

@@ -116,6 +116,12 @@ pub struct OcrSummary {
     pub skew_degrees: f32,
     pub words: usize,
     pub mean_confidence: f32,
+    /// Share of the words OCR read with low confidence (0–1), and the lines it read a
+    /// second time because of them.
+    pub low_confidence_share: f32,
+    pub reread_lines: usize,
+    /// The page is hard to read (many low-confidence words): check it by hand.
+    pub poor_quality: bool,
     pub engine: String,
 }
 
@@ -737,13 +743,19 @@ fn decode_tiff(bytes: &[u8]) -> Result<Vec<ImagePage>, PdfError> {
             .find_tag(Tag::XResolution)
             .ok()
             .flatten()
-            .and_then(|v| v.into_f32().ok());
+            .and_then(tiff_number);
         let unit = dec
             .find_tag_unsigned::<u16>(Tag::ResolutionUnit)
             .ok()
             .flatten()
             .unwrap_or(2);
         let dpi = xres.map(|x| if unit == 3 { x * 2.54 } else { x });
+        let yres = dec
+            .find_tag(Tag::YResolution)
+            .ok()
+            .flatten()
+            .and_then(tiff_number)
+            .map(|y| if unit == 3 { y * 2.54 } else { y });
         let n = w as usize * h as usize;
         let result = dec.read_image().map_err(bad)?;
         let mut data: Vec<u8> = match (color, result) {
@@ -790,11 +802,16 @@ fn decode_tiff(bytes: &[u8]) -> Result<Vec<ImagePage>, PdfError> {
         if white_is_zero && matches!(color, ColorType::Gray(_)) {
             data.iter_mut().for_each(|v| *v = 255 - *v);
         }
-        let image = GrayImage {
-            width: w,
-            height: h,
-            data,
-        };
+        let image = square_pixels(
+            GrayImage {
+                width: w,
+                height: h,
+                data,
+            },
+            xres,
+            yres,
+        );
+        let (w, h) = (image.width, image.height);
         pages.push(ImagePage {
             dpi: plausible_dpi(w, h, dpi),
             image,
@@ -805,6 +822,41 @@ fn decode_tiff(bytes: &[u8]) -> Result<Vec<ImagePage>, PdfError> {
         dec.next_image().map_err(bad)?;
     }
     Ok(pages)
+}
+
+/// A TIFF tag's number. Resolutions are RATIONAL (a fraction), which the tiff crate's
+/// `into_f32` does not convert: until issue 12 every TIFF was taken for 300 DPI.
+fn tiff_number(v: tiff::decoder::ifd::Value) -> Option<f32> {
+    use tiff::decoder::ifd::Value;
+    match v {
+        Value::Rational(n, d) if d > 0 => Some(n as f32 / d as f32),
+        Value::Float(f) => Some(f),
+        Value::Double(f) => Some(f as f32),
+        Value::Short(n) => Some(f32::from(n)),
+        Value::Unsigned(n) => Some(n as f32),
+        Value::List(l) => l.into_iter().next().and_then(tiff_number),
+        _ => None,
+    }
+}
+
+/// A fax in "normal" mode scans rows at half the resolution of its columns (204 × 98
+/// DPI): taken as square pixels the page is half as tall, the output page too, and OCR
+/// reads squashed letters (on a simulated 200 × 100 DPI fax of the protokoll, recall fell
+/// from 1.0 to 0.85 of the names). Its rows are stretched to the columns' resolution.
+fn square_pixels(img: GrayImage, xres: Option<f32>, yres: Option<f32>) -> GrayImage {
+    let (Some(x), Some(y)) = (xres, yres) else {
+        return img;
+    };
+    if !(x > 0.0 && y > 0.0 && x.is_finite() && y.is_finite()) || (x / y - 1.0).abs() < 0.02 {
+        return img;
+    }
+    let h = (img.height as f32 * x / y)
+        .round()
+        .clamp(1.0, 4.0 * img.height as f32) as u32;
+    if u64::from(img.width) * u64::from(h) > MAX_IMAGE_MEGAPIXELS * 1_000_000 {
+        return img;
+    }
+    resample(&img, img.width, h)
 }
 
 fn luma(r: u8, g: u8, b: u8) -> u8 {
@@ -819,12 +871,7 @@ pub(crate) fn append_layer(dst: &mut TextLayer, src: &TextLayer) {
     if !dst.is_empty() {
         dst.push_unboxed("\r\n");
     }
-    let text = src.text();
-    for c in src.chars() {
-        if let Some(ch) = text[c.byte as usize..].chars().next() {
-            dst.push(ch, c.rect);
-        }
-    }
+    dst.extend_from(src);
 }
 
 /// Converts the OCR crate's orientation for reports.
@@ -871,6 +918,25 @@ mod tests {
         assert_eq!(doc.scan_output_dpi(0), Some(300));
         let r = doc.render_gray(0, 150, 80).unwrap();
         assert_eq!((r.width, r.height), (620, 877));
+    }
+
+    /// Issue 12: a fax at 200 × 100 DPI is an A4 page, not half of one.
+    #[test]
+    fn issue_12_fax_rows_at_half_resolution_are_stretched() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/scans-poor/protokollsutdrag-fax-200x100.tif");
+        let doc = Document::open(&path, &OcrPolicy::default()).unwrap();
+        assert_eq!(doc.page_count(), 2);
+        let (w, h) = doc.geometry(0).unwrap().display_size();
+        assert!(
+            (w - 595.4).abs() < 1.0 && (h - 842.0).abs() < 1.5,
+            "{w} x {h}"
+        );
+        assert_eq!(doc.scan_output_dpi(0), Some(200));
+        let img = square_pixels(GrayImage::white(10, 20), Some(200.0), Some(100.0));
+        assert_eq!((img.width, img.height), (10, 40));
+        let same = square_pixels(GrayImage::white(10, 20), Some(300.0), None);
+        assert_eq!((same.width, same.height), (10, 20));
     }
 
     #[test]

@@ -147,6 +147,9 @@ pub fn recognize_document_text(
                     skew_degrees: (ocr.skew_degrees * 10.0).round() / 10.0,
                     words: ocr.words,
                     mean_confidence: (ocr.mean_confidence * 10.0).round() / 10.0,
+                    low_confidence_share: (ocr.doubtful_share * 1000.0).round() / 1000.0,
+                    reread_lines: ocr.reread_lines,
+                    poor_quality: ocr.poor_quality,
                     engine: engine.describe(),
                 });
             } else if doc_ref.ocr_policy().mode != OcrMode::Never && doc_ref.pdf().is_some() {
@@ -416,7 +419,10 @@ fn append_annotations(dst: &mut TextLayer, annotations: &[PageAnnotation]) {
 /// Runs the analyzer over the document's pages.
 pub fn analyze(pages: &[PageText], analyzer: &Analyzer) -> DocumentFindings {
     let texts: Vec<&str> = pages.iter().map(|p| p.layer.text()).collect();
-    analyzer.analyze(&texts)
+    // What OCR read with low confidence: shaped like an identifier or after a label, it is
+    // masked though no rule can read it (issue 12).
+    let doubts: Vec<_> = pages.iter().map(|p| p.layer.uncertain_spans()).collect();
+    analyzer.analyze_with_doubts(&texts, &doubts)
 }
 
 /// What [`plan_file`] returns: the open document, its text layers, the findings and the

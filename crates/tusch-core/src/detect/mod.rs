@@ -28,6 +28,7 @@
 //! | [`date_of_birth`] | date of birth | calendar, after a birth word |
 //! | [`names`] | person | first-name and surname lists + context |
 //! | [`unexplained`] | other (safety net) | none: a label before it and no keep rule explaining it |
+//! | [`ocr_doubt`] | other (fail visible) | none: OCR unsure of the word, and it is shaped like an identifier or follows a label |
 //!
 //! Detectors that find numbers ([`Detector::reads_numbers`]) also read the page a second
 //! time with the letters OCR reads for digits written back ([`ocr_digits`]).
@@ -51,6 +52,7 @@ pub mod ip;
 pub mod ip_hostname;
 pub mod names;
 pub mod ocr_digits;
+pub mod ocr_doubt;
 pub mod payment_card;
 pub mod personnummer;
 pub mod phone;
