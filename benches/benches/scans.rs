@@ -14,6 +14,10 @@
 //! children's user + system time) and that Tusch itself used, which do not depend on what
 //! else runs: with two idle cores, pages/s ≈ 2 / (both CPU times per page).
 //!
+//! It also runs the poor scans of `fixtures/scans-poor` (issue 12: 200 and 300 DPI, JPEG
+//! quality 25–40, dust, a fax), where half the pages get a second reading of their doubtful
+//! lines; `TUSCH_BENCH_QUICK=1` stops after that line.
+//!
 //! It also measures options: OCR at 250 and 200 DPI (the output stays at the scan's
 //! 300 DPI), the LSTM engine only (`--oem 1`, what Debian's data holds anyway), and
 //! skipping Tesseract's inverted-text pass (`-c tessedit_do_invert=0`).
@@ -152,6 +156,26 @@ fn main() {
         "one document at a time, as tusch redact",
         false,
     );
+    // Poor scans (issue 12): 10 pages at 200 and 300 DPI, JPEG quality 25–40, dust, a fax;
+    // half of them get a second reading of their doubtful lines.
+    let poor_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/scans-poor");
+    let mut poor: Vec<PathBuf> = std::fs::read_dir(&poor_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x != "json"))
+        .collect();
+    poor.sort();
+    run(
+        &poor,
+        &analyzer,
+        &default,
+        &base,
+        "poor scans (scans-poor, 10 pages), folder",
+        true,
+    );
+    if std::env::var_os("TUSCH_BENCH_QUICK").is_some() {
+        return;
+    }
     for dpi in [250, 200] {
         let mut c = Config::default();
         c.ocr.dpi = dpi;

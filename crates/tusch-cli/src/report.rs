@@ -23,6 +23,10 @@ pub struct Report {
     /// was written. Absent in reports of older versions.
     #[serde(default)]
     pub page_sources: Vec<PageSource>,
+    /// Pages to check by hand, in Swedish: OCR found them hard to read (issue 12), e.g.
+    /// "sida 2: sidan är svårläst – granska manuellt (OCR var osäker på 9 % av orden)".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub granska: Vec<String>,
     pub verification: Verification,
     pub plan: RedactionPlan,
 }
@@ -84,7 +88,7 @@ impl Report {
         plan: RedactionPlan,
         verification: &tusch_pdf::VerifyReport,
     ) -> Self {
-        let page_sources = doc
+        let page_sources: Vec<PageSource> = doc
             .pages()
             .iter()
             .enumerate()
@@ -130,6 +134,11 @@ impl Report {
             dpi: policy.dpi,
             encoding: policy.encoding,
             masks_by_category: plan.accepted_counts(),
+            granska: page_sources
+                .iter()
+                .filter(|p| p.poor_quality)
+                .map(poor_page_note)
+                .collect(),
             page_sources,
             verification: Verification {
                 passed: true,
@@ -169,17 +178,10 @@ impl Report {
                 ));
             }
             if p.poor_quality {
-                let share = p
-                    .ocr_result
-                    .as_ref()
-                    .and_then(|r| r["low_confidence_share"].as_f64())
-                    .unwrap_or(0.0);
                 out.push(format!(
-                    "{}: sida {}: sidan är svårläst – granska manuellt (OCR var osäker på \
-                     {:.0} % av orden; osäkra ord vid personuppgifter har maskerats)",
+                    "{}: {}; osäkra ord vid personuppgifter har maskerats",
                     self.input,
-                    p.page,
-                    share * 100.0
+                    poor_page_note(p)
                 ));
             }
             if p.untrusted_chars > 0 {
@@ -201,6 +203,20 @@ impl Report {
     pub fn read(path: &Path) -> anyhow::Result<Self> {
         Ok(serde_json::from_slice(&std::fs::read(path)?)?)
     }
+}
+
+/// "sida N: sidan är svårläst – granska manuellt (OCR var osäker på X % av orden)".
+fn poor_page_note(p: &PageSource) -> String {
+    let share = p
+        .ocr_result
+        .as_ref()
+        .and_then(|r| r["low_confidence_share"].as_f64())
+        .unwrap_or(0.0);
+    format!(
+        "sida {}: sidan är svårläst – granska manuellt (OCR var osäker på {:.0} % av orden)",
+        p.page,
+        share * 100.0
+    )
 }
 
 /// Writes bytes to a temporary file beside `path` and renames it into place.

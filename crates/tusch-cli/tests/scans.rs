@@ -692,6 +692,17 @@ fn poor_scans() {
             );
             if p["poor_quality"] == true {
                 poor_pages.push((f.to_owned(), n + 1));
+                // The report lists it in Swedish too.
+                let note = format!("sida {}: sidan är svårläst – granska manuellt", n + 1);
+                assert!(
+                    report["granska"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|g| g.as_str().unwrap().starts_with(&note)),
+                    "{f}: {}",
+                    report["granska"]
+                );
             }
         }
         measure(source, &report, &pages, &mut scans, f);
