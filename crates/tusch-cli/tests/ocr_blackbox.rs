@@ -13,7 +13,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{fixtures, legible, norm, ocr_pages};
+use common::{fixtures, legible, norm, ocr_pages, two_at_a_time};
 
 #[test]
 fn masked_text_cannot_be_read_back_and_ordinary_text_still_can() {
@@ -35,25 +35,7 @@ fn masked_text_cannot_be_read_back_and_ordinary_text_still_can() {
         .map(|e| e.unwrap().path())
         .collect();
     golds.sort();
-    // Two documents at a time: OCR is the slow part and the machine has two cores.
-    let results: Vec<(usize, usize, usize, usize, Vec<String>)> = golds
-        .chunks(2)
-        .flat_map(|pair| {
-            std::thread::scope(|sc| {
-                let handles: Vec<_> = pair
-                    .iter()
-                    .map(|g| {
-                        let out = out.path();
-                        sc.spawn(move || check_document(g, out))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap())
-                    .collect::<Vec<_>>()
-            })
-        })
-        .collect();
+    let results = two_at_a_time(&golds, |g| check_document(g, out.path()));
     let (mut masked_readable_before, mut leaked, mut keep_before, mut keep_after) = (0, 0, 0, 0);
     let mut problems = Vec::new();
     for (a, b, c, d, p) in results {

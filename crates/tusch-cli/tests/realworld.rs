@@ -16,7 +16,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{fixtures, legible, norm, ocr_pages};
+use common::{fixtures, legible, norm, ocr_pages, two_at_a_time};
 
 #[derive(Default)]
 struct Tally {
@@ -66,24 +66,7 @@ fn measure(set: &str) {
         .collect();
     golds.sort();
     assert!(golds.len() >= 6, "the real-world set is missing");
-    let results: Vec<Tally> = golds
-        .chunks(2)
-        .flat_map(|pair| {
-            std::thread::scope(|sc| {
-                let handles: Vec<_> = pair
-                    .iter()
-                    .map(|g| {
-                        let (dir, out) = (&dir, out.path());
-                        sc.spawn(move || check_document(g, dir, out))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap())
-                    .collect::<Vec<_>>()
-            })
-        })
-        .collect();
+    let results = two_at_a_time(&golds, |g| check_document(g, &dir, out.path()));
     let mut total = Tally::default();
     for t in results {
         for (k, (a, b)) in t.readable {

@@ -561,25 +561,7 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
 /// G4 TIFF of a three-page protokoll and a JPEG photo. Recall and keep-rate as above.
 #[test]
 fn held_out_scans() {
-    let dir = fixtures().join("scans-heldout");
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    let input = tempfile::tempdir().unwrap();
-    let out = tempfile::tempdir().unwrap();
-    for e in manifest.as_array().unwrap() {
-        let f = e["file"].as_str().unwrap();
-        std::fs::copy(dir.join(f), input.path().join(f)).unwrap();
-    }
-    let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
-        .args(["batch"])
-        .arg(input.path())
-        .arg("-o")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    println!("{stdout}");
-    assert!(o.status.success(), "{stdout}");
+    let (manifest, out, _) = batch_set("scans-heldout");
     let mut scans = Measured {
         recall: BTreeMap::new(),
         kept: 0,
@@ -636,25 +618,7 @@ fn held_out_scans() {
 /// keep-rate as above; every page's OCR word count and mean confidence are printed.
 #[test]
 fn poor_scans() {
-    let dir = fixtures().join("scans-poor");
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
-    let input = tempfile::tempdir().unwrap();
-    let out = tempfile::tempdir().unwrap();
-    for e in manifest.as_array().unwrap() {
-        let f = e["file"].as_str().unwrap();
-        std::fs::copy(dir.join(f), input.path().join(f)).unwrap();
-    }
-    let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
-        .args(["batch"])
-        .arg(input.path())
-        .arg("-o")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    println!("{stdout}");
-    assert!(o.status.success(), "{stdout}");
+    let (manifest, out, stdout) = batch_set("scans-poor");
     let mut scans = Measured {
         recall: BTreeMap::new(),
         kept: 0,
@@ -742,4 +706,30 @@ fn poor_scans() {
         stdout.contains("sidan är svårläst – granska manuellt"),
         "{stdout}"
     );
+}
+
+/// Copies a scan set's files (its `manifest.json`) to a fresh folder and runs `tusch batch`
+/// over it as a registrar would. Returns the manifest, the output folder and what batch
+/// printed (also printed here).
+fn batch_set(name: &str) -> (Value, tempfile::TempDir, String) {
+    let dir = fixtures().join(name);
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let input = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    for e in manifest.as_array().unwrap() {
+        let f = e["file"].as_str().unwrap();
+        std::fs::copy(dir.join(f), input.path().join(f)).unwrap();
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
+        .args(["batch"])
+        .arg(input.path())
+        .arg("-o")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    println!("{stdout}");
+    assert!(o.status.success(), "{stdout}");
+    (manifest, out, stdout)
 }

@@ -327,11 +327,6 @@ pub fn recognize_page(
         append_reading(&mut layer, &more);
     }
     drop(read_image);
-    let scored: Vec<f32> = words
-        .iter()
-        .filter(|w| w.confidence >= 0.0)
-        .map(|w| w.confidence)
-        .collect();
     Ok(PageOcr {
         layer,
         orientation,
@@ -342,11 +337,7 @@ pub fn recognize_page(
         reread_lines,
         poor_quality: doubtful_share >= reread::POOR_SHARE,
         words: words.len(),
-        mean_confidence: if scored.is_empty() {
-            0.0
-        } else {
-            scored.iter().sum::<f32>() / scored.len() as f32
-        },
+        mean_confidence: mean_confidence(&words),
     })
 }
 
@@ -431,11 +422,6 @@ fn read_region(
         dpi,
         geometry,
     );
-    let scored: Vec<f32> = words
-        .iter()
-        .filter(|w| w.confidence >= 0.0)
-        .map(|w| w.confidence)
-        .collect();
     Ok(PageOcr {
         layer,
         orientation: Orientation::Upright,
@@ -444,11 +430,7 @@ fn read_region(
         reread_lines: 0,
         poor_quality: false,
         words: words.len(),
-        mean_confidence: if scored.is_empty() {
-            0.0
-        } else {
-            scored.iter().sum::<f32>() / scored.len() as f32
-        },
+        mean_confidence: mean_confidence(&words),
     })
 }
 
@@ -461,6 +443,20 @@ fn append_reading(layer: &mut TextLayer, more: &TextLayer) {
         layer.push_unboxed("\r\n");
     }
     layer.extend_from(more);
+}
+
+/// The mean of the words' confidences (0–100), over the words that have one.
+fn mean_confidence(words: &[OcrWord]) -> f32 {
+    let scored: Vec<f32> = words
+        .iter()
+        .filter(|w| w.confidence >= 0.0)
+        .map(|w| w.confidence)
+        .collect();
+    if scored.is_empty() {
+        0.0
+    } else {
+        scored.iter().sum::<f32>() / scored.len() as f32
+    }
 }
 
 /// Words times confidence of a finished reading (0 when it found nothing).

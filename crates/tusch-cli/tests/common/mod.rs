@@ -81,3 +81,22 @@ pub fn ocr_pages(pdf: &Path, work: &Path, tag: &str, psm: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// `check` on every item, two at a time: OCR read-back is the slow part and the machine has
+/// two cores. Results in the items' order.
+#[allow(dead_code)] // the scan tests read back page by page, not document by document
+pub fn two_at_a_time<T: Sync, R: Send>(items: &[T], check: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let check = &check;
+    items
+        .chunks(2)
+        .flat_map(|pair| {
+            std::thread::scope(|sc| {
+                let handles: Vec<_> = pair.iter().map(|x| sc.spawn(move || check(x))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect()
+}
