@@ -110,6 +110,11 @@ impl TextLayer {
         &self.chars
     }
 
+    /// Each character with its box, in order (every `char` of the text has one entry).
+    pub fn iter(&self) -> impl Iterator<Item = (char, Option<Rect>)> + '_ {
+        self.text.chars().zip(self.chars.iter().map(|c| c.rect))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.chars.is_empty()
     }

@@ -522,14 +522,10 @@ fn untrusted_fonts<'a>(
     use tusch_core::lexicon::Plausibility;
     let mut per_font: HashMap<&'a str, Plausibility> = HashMap::new();
     for (layer, fonts) in pages {
-        let text = layer.text();
         let mut run = String::new();
         let mut current = NO_FONT;
-        let chars = layer.chars();
-        for (i, c) in chars.iter().enumerate() {
+        for (i, (ch, _)) in layer.iter().enumerate() {
             let font = fonts.per_char.get(i).copied().unwrap_or(NO_FONT);
-            let end = chars.get(i + 1).map_or(text.len(), |n| n.byte as usize);
-            let ch = &text[c.byte as usize..end];
             if font != current {
                 if let Some(name) = fonts.names.get(usize::from(current)) {
                     per_font.entry(name).or_default().add(&run);
@@ -540,7 +536,7 @@ fn untrusted_fonts<'a>(
             if font == NO_FONT {
                 continue;
             }
-            run.push_str(ch);
+            run.push(ch);
         }
         if let Some(name) = fonts.names.get(usize::from(current)) {
             per_font.entry(name).or_default().add(&run);
@@ -562,18 +558,14 @@ fn without_fonts(
     untrusted: &std::collections::HashSet<String>,
 ) -> (TextLayer, usize, Vec<u32>) {
     let bad: Vec<bool> = fonts.names.iter().map(|n| untrusted.contains(n)).collect();
-    let text = layer.text();
-    let chars = layer.chars();
     let mut out = TextLayer::new();
     let mut dropped = 0;
     let mut invisible = Vec::new();
     let mut gap = false;
-    for (i, c) in chars.iter().enumerate() {
+    for (i, (ch, rect)) in layer.iter().enumerate() {
         let font = fonts.per_char.get(i).copied().unwrap_or(NO_FONT);
-        let end = chars.get(i + 1).map_or(text.len(), |n| n.byte as usize);
-        let s = &text[c.byte as usize..end];
         if bad.get(usize::from(font)).copied().unwrap_or(false) {
-            if !s.trim().is_empty() {
+            if !ch.is_whitespace() {
                 dropped += 1;
             }
             gap = true;
@@ -583,12 +575,10 @@ fn without_fonts(
             out.push_unboxed(" ");
             gap = false;
         }
-        for ch in s.chars() {
-            if font != NO_FONT && fonts.is_invisible(font) {
-                invisible.push(out.chars().len() as u32);
-            }
-            out.push(ch, c.rect);
+        if font != NO_FONT && fonts.is_invisible(font) {
+            invisible.push(out.chars().len() as u32);
         }
+        out.push(ch, rect);
     }
     (out, dropped, invisible)
 }

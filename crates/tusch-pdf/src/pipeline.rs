@@ -320,8 +320,6 @@ fn crop_region(
 /// `explained` (the page's own character boxes): OCR of a region also reads the edge of
 /// the text-layer lines around it, which must not be doubled.
 fn append_unexplained_words(dst: &mut TextLayer, src: &TextLayer, explained: &[Rect]) {
-    let text = src.text();
-    let chars = src.chars();
     let mut kept = TextLayer::new();
     let mut word: Vec<(char, Option<Rect>)> = Vec::new();
     let flush = |word: &mut Vec<(char, Option<Rect>)>, kept: &mut TextLayer| {
@@ -331,12 +329,7 @@ fn append_unexplained_words(dst: &mut TextLayer, src: &TextLayer, explained: &[R
         let boxed: Vec<Rect> = word.iter().filter_map(|(_, r)| *r).collect();
         let inside = boxed
             .iter()
-            .filter(|r| {
-                let (cx, cy) = ((r.x0 + r.x1) / 2.0, (r.y0 + r.y1) / 2.0);
-                explained
-                    .iter()
-                    .any(|e| e.x0 <= cx && cx <= e.x1 && e.y0 <= cy && cy <= e.y1)
-            })
+            .filter(|r| explained.iter().any(|e| centre_in(r, e)))
             .count();
         if boxed.is_empty() || inside * 2 < boxed.len() {
             if !kept.is_empty() {
@@ -348,26 +341,28 @@ fn append_unexplained_words(dst: &mut TextLayer, src: &TextLayer, explained: &[R
         }
         word.clear();
     };
-    for (i, c) in chars.iter().enumerate() {
-        let end = chars.get(i + 1).map_or(text.len(), |n| n.byte as usize);
-        let s = &text[c.byte as usize..end];
-        if s == "\r" || s == "\n" {
+    for (ch, rect) in src.iter() {
+        if ch == '\r' || ch == '\n' {
             flush(&mut word, &mut kept);
             if !kept.is_empty() && !kept.text().ends_with('\n') {
                 kept.push_unboxed("\r\n");
             }
             continue;
         }
-        if s.chars().all(char::is_whitespace) {
+        if ch.is_whitespace() {
             flush(&mut word, &mut kept);
             continue;
         }
-        for ch in s.chars() {
-            word.push((ch, c.rect));
-        }
+        word.push((ch, rect));
     }
     flush(&mut word, &mut kept);
     append_layer(dst, &kept);
+}
+
+/// Whether the centre of `r` lies in `area`.
+fn centre_in(r: &Rect, area: &Rect) -> bool {
+    let (cx, cy) = ((r.x0 + r.x1) / 2.0, (r.y0 + r.y1) / 2.0);
+    area.x0 <= cx && cx <= area.x1 && area.y0 <= cy && cy <= area.y1
 }
 
 /// Appends the text of drawn annotations and form fields, each on its own line, every
@@ -385,18 +380,11 @@ fn append_annotations(dst: &mut TextLayer, annotations: &[PageAnnotation]) {
     };
     for a in annotations {
         let drawn_here = {
-            let text = dst.text();
-            let chars = dst.chars();
-            let mut inside = String::new();
-            for (i, c) in chars.iter().enumerate() {
-                let Some(r) = c.rect else { continue };
-                let (cx, cy) = ((r.x0 + r.x1) / 2.0, (r.y0 + r.y1) / 2.0);
-                let box_ = &a.rect;
-                if box_.x0 <= cx && cx <= box_.x1 && box_.y0 <= cy && cy <= box_.y1 {
-                    let end = chars.get(i + 1).map_or(text.len(), |n| n.byte as usize);
-                    inside.push_str(&text[c.byte as usize..end]);
-                }
-            }
+            let inside: String = dst
+                .iter()
+                .filter(|(_, r)| r.is_some_and(|r| centre_in(&r, &a.rect)))
+                .map(|(ch, _)| ch)
+                .collect();
             compact(&inside)
         };
         let value = compact(&a.text);
