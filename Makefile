@@ -52,10 +52,12 @@ e2e: setup
 	$(CARGO) build --release -p tusch-cli -p tusch-desktop $(DESKTOP_FEATURES)
 	xvfb-run -a -s "-screen 0 1366x768x24" node ui/e2e/run.mjs
 
-## lint: formatting, clippy, and cargo-deny (no network client crate in any binary; licences), as CI checks them
+## lint: formatting, clippy, cargo-deny (no network client crate in any binary; licences) and
+## the crate dependency shape (scripts/check-shape.sh), as CI checks them
 lint: ui
 	$(CARGO) fmt --all --check
 	$(CARGO) deny check bans licenses
+	bash scripts/check-shape.sh
 	$(CARGO) clippy --workspace --all-targets --release $(DESKTOP_FEATURES) -- -D warnings
 	cd ui && npm run --silent typecheck
 

@@ -10,8 +10,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tusch_core::Config;
+use tusch_engine::pipeline::extract_text;
 use tusch_ner::{NerModel, RunOptions};
-use tusch_pdf::pipeline::extract_text;
 use tusch_pdf::SourceDocument;
 
 const ROUNDS: usize = 3;

@@ -27,9 +27,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use tusch_core::{Analyzer, Config, MaskState};
-use tusch_ocr::{OcrEngine, Tesseract};
-use tusch_pdf::pipeline::{apply_plan, plan_document, NoProgress};
+use tusch_core::Config;
+use tusch_engine::{Engine, NoProgress, Parts};
+use tusch_ocr::Tesseract;
 
 /// CPU seconds this process itself used so far (rendering, levelling, NER, encoding,
 /// verification — everything but Tesseract).
@@ -55,38 +55,27 @@ fn children_cpu() -> f64 {
 }
 
 /// One file through the whole pipeline; (pages, bytes written, masks).
-fn redact_one(
-    input: &Path,
-    analyzer: &Analyzer,
-    config: &Config,
-    engine: &dyn OcrEngine,
-    dir: &Path,
-) -> (usize, u64, usize) {
+fn redact_one(input: &Path, engine: &Engine, dir: &Path) -> (usize, u64, usize) {
     let name = input.file_name().unwrap().to_string_lossy();
     let out = dir.join(format!("{name}.pdf"));
-    let (doc, _p, _f, plan) = plan_document(
-        input,
-        analyzer,
-        &config.output,
-        &config.ocr,
-        Some(engine),
-        MaskState::Accepted,
-        &NoProgress,
-    )
-    .unwrap();
-    let masks = plan.accepted_counts().values().sum::<usize>();
-    let applied = apply_plan(&doc, &plan, input, &out, &config.output, &NoProgress).unwrap();
-    (applied.pages, applied.bytes as u64, masks)
+    let done = engine.redact_file(input, &out, &NoProgress).unwrap();
+    let masks = done.plan.accepted_counts().values().sum::<usize>();
+    (done.applied.pages, done.applied.bytes, masks)
 }
 
-fn run(
-    inputs: &[PathBuf],
-    analyzer: &Analyzer,
-    config: &Config,
-    engine: &dyn OcrEngine,
-    label: &str,
-    folder: bool,
-) {
+/// An engine as `tusch batch` builds it (rules and the NER model), with `ocr` for OCR.
+fn engine(config: Config, ocr: Tesseract) -> Engine {
+    Engine::new(
+        config,
+        Parts {
+            ocr: Some(Box::new(ocr)),
+            ner: None,
+        },
+    )
+    .unwrap()
+}
+
+fn run(inputs: &[PathBuf], engine: &Engine, label: &str, folder: bool) {
     let dir = tempfile::tempdir().unwrap();
     let cpu0 = children_cpu();
     let own0 = own_cpu();
@@ -94,12 +83,12 @@ fn run(
     let results: Vec<(usize, u64, usize)> = if folder {
         inputs
             .par_iter()
-            .map(|i| redact_one(i, analyzer, config, engine, dir.path()))
+            .map(|i| redact_one(i, engine, dir.path()))
             .collect()
     } else {
         inputs
             .iter()
-            .map(|i| redact_one(i, analyzer, config, engine, dir.path()))
+            .map(|i| redact_one(i, engine, dir.path()))
             .collect()
     };
     let wall = t.elapsed().as_secs_f64();
@@ -136,23 +125,17 @@ fn main() {
         "tusch on 8 scanned pages (300 DPI) in 5 files, {threads} cores, load average {}:",
         load.split_whitespace().next().unwrap_or("?")
     );
-    let default = Config::default();
-    // The same detectors as `tusch batch`: rules and the NER model.
-    let analyzer = tusch_ner::build_engine(&default).unwrap().analyzer;
     let base = Tesseract::new("swe+eng").expect("tesseract: run `make setup`");
+    let default = engine(Config::default(), base.clone());
     run(
         &inputs,
-        &analyzer,
         &default,
-        &base,
         "folder, as tusch batch (OCR at 300 DPI)",
         true,
     );
     run(
         &inputs,
-        &analyzer,
         &default,
-        &base,
         "one document at a time, as tusch redact",
         false,
     );
@@ -167,9 +150,7 @@ fn main() {
     poor.sort();
     run(
         &poor,
-        &analyzer,
         &default,
-        &base,
         "poor scans (scans-poor, 10 pages), folder",
         true,
     );
@@ -181,23 +162,17 @@ fn main() {
         c.ocr.dpi = dpi;
         run(
             &inputs,
-            &analyzer,
-            &c,
-            &base,
+            &engine(c, base.clone()),
             &format!("folder, OCR at {dpi} DPI"),
             true,
         );
     }
-    let oem1 = base.clone().with_args(&["--oem", "1"]);
-    run(&inputs, &analyzer, &default, &oem1, "folder, --oem 1", true);
-    let noinv = base.clone().with_args(&["-c", "tessedit_do_invert=0"]);
-    run(
-        &inputs,
-        &analyzer,
-        &default,
-        &noinv,
-        "folder, -c tessedit_do_invert=0",
-        true,
+    let oem1 = engine(Config::default(), base.clone().with_args(&["--oem", "1"]));
+    run(&inputs, &oem1, "folder, --oem 1", true);
+    let noinv = engine(
+        Config::default(),
+        base.clone().with_args(&["-c", "tessedit_do_invert=0"]),
     );
+    run(&inputs, &noinv, "folder, -c tessedit_do_invert=0", true);
     println!("  target >= 1 scanned page/s on 2 cores at 300 DPI (first line)");
 }

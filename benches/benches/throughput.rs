@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use tusch_core::{Config, MaskState};
-use tusch_pdf::pipeline::{apply_plan, plan_file, NoProgress};
+use tusch_core::Config;
+use tusch_engine::{Engine, NoProgress};
 
 const ROUNDS: usize = 3;
 
@@ -30,18 +30,15 @@ fn main() {
     let config = Config::default();
     let dpi = config.output.dpi;
     // The same detectors as `tusch redact`: rules and the NER model.
-    let engine = tusch_ner::build_engine(&config).unwrap();
-    let analyzer = engine.analyzer;
+    let engine = Engine::from_config(config).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.pdf");
     let mut pages = 0;
     let mut masks = 0;
     let tusch = best(|| {
-        let (doc, _p, _f, plan) =
-            plan_file(&input, &analyzer, &config.output, MaskState::Accepted).unwrap();
-        masks = plan.accepted_counts().values().sum();
-        let applied = apply_plan(&doc, &plan, &input, &out, &config.output, &NoProgress).unwrap();
-        pages = applied.pages;
+        let done = engine.redact_file(&input, &out, &NoProgress).unwrap();
+        masks = done.plan.accepted_counts().values().sum();
+        pages = done.applied.pages;
     });
     let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
     let prefix = dir.path().join("ppm");

@@ -6,13 +6,25 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
-use tusch_core::{Category, DisplayRect, MaskState};
+use tusch_review::core::{Category, DisplayRect, MaskState};
 use tusch_review::{Catalogue, DocumentView, ExportOutcome, ReviewError, Session};
 
-/// The error the window receives: one Swedish sentence for the registrar.
+/// The error the window receives: one Swedish sentence for the registrar, and a stable
+/// code the window branches on ([`ReviewError::code`]; `app` for the shell's own).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IpcError {
+    pub code: &'static str,
     pub message: String,
+}
+
+impl IpcError {
+    /// An error of the shell itself (a bad address, a note at start).
+    pub fn app(message: impl Into<String>) -> Self {
+        Self {
+            code: "app",
+            message: message.into(),
+        }
+    }
 }
 
 impl From<ReviewError> for IpcError {
@@ -28,7 +40,10 @@ impl From<ReviewError> for IpcError {
             }
             source = s.source();
         }
-        Self { message }
+        Self {
+            code: e.code(),
+            message,
+        }
     }
 }
 
@@ -207,7 +222,7 @@ pub fn page_png(app: &App, id: u32, page: usize) -> Result<Vec<u8>> {
 /// Exports through the engine's verified writer; the lock is held only to take the job.
 pub fn export(app: &App, id: u32, output: Option<&Path>) -> Result<ExportOutcome> {
     let job = app.lock().export_job(id, output.map(Path::to_path_buf))?;
-    let outcome = job.run(&tusch_pdf::pipeline::NoProgress)?;
+    let outcome = job.run(&tusch_review::NoProgress)?;
     app.lock().finish_export(id, &outcome);
     Ok(outcome)
 }
@@ -221,7 +236,7 @@ pub fn save_all(app: &App) -> Result<usize> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use tusch_core::Config;
+    use tusch_review::core::Config;
     use tusch_review::Store;
 
     fn fixture(name: &str) -> PathBuf {

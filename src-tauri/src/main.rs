@@ -17,7 +17,7 @@ use handlers::{App, IpcError, Occurrences, Opened, Result};
 use serde::Serialize;
 use tauri::http::Response;
 use tauri::{Emitter, Manager, State};
-use tusch_core::{Category, Config, DisplayRect, MaskState};
+use tusch_review::core::{Category, Config, DisplayRect, MaskState};
 use tusch_review::{Catalogue, DocumentView, ExportOutcome, Session, Store};
 
 /// Analysis progress for one document.
@@ -207,9 +207,7 @@ fn page_response(state: &App, path: &str) -> Response<Vec<u8>> {
     };
     let result = match parsed {
         Some((id, page)) => handlers::page_png(state, id, page),
-        None => Err(IpcError {
-            message: "okänd adress".into(),
-        }),
+        None => Err(IpcError::app("okänd adress")),
     };
     let response = match result {
         Ok(png) => Response::builder()
@@ -288,12 +286,7 @@ fn main() {
                 drop(handle.emit("app-error", IpcError::from(e)))
             });
             for note in &notes {
-                let _ = app.handle().emit(
-                    "app-error",
-                    IpcError {
-                        message: note.clone(),
-                    },
-                );
+                let _ = app.handle().emit("app-error", IpcError::app(note.clone()));
             }
             Ok(())
         })

@@ -43,6 +43,13 @@ export function pageUrl(doc: number, page: number): string {
   return `tusch://localhost/page/${doc}/${page}`;
 }
 
+/** The stable code of an error from a command (`undecided`, `not_ready`, `export`, …; see
+ * `ReviewError::code`), or `null` when the error is not one of the app's. */
+export function errorCode(e: unknown): string | null {
+  if (e && typeof e === "object" && "code" in e) return String((e as { code: unknown }).code);
+  return null;
+}
+
 /** The Swedish message of an error from a command. */
 export function errorText(e: unknown): string {
   if (typeof e === "string") return e;

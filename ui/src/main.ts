@@ -2,7 +2,7 @@
 // into commands. Each command returns the document's new view, which is drawn again.
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { api, errorText, pageUrl } from "./api";
+import { api, errorCode, errorText, pageUrl } from "./api";
 import {
   openable,
   SHORTCUTS,
@@ -353,7 +353,11 @@ async function exportDoc(output: string | null) {
     exportMessage = null;
     d.last_export = outcome;
   } catch (e) {
-    exportMessage = { ok: false, text: `Exporten avbröts, ingen fil sparades: ${errorText(e)}` };
+    // Undecided suggestions are a step left to take, not a failure of the export.
+    exportMessage =
+      errorCode(e) === "undecided"
+        ? { ok: false, text: `Inget exporterades: ${errorText(e)}.` }
+        : { ok: false, text: `Exporten avbröts, ingen fil sparades: ${errorText(e)}` };
   } finally {
     busy = false;
     const views = await api.documents().catch(() => [] as DocumentView[]);

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC, mockWindows } from "@tauri-apps/api/mocks";
-import { api, errorText, pageUrl } from "../src/api";
+import { api, errorCode, errorText, pageUrl } from "../src/api";
 
 beforeAll(() => {
   mockWindows("main");
@@ -35,10 +35,15 @@ describe("commands", () => {
 
   it("passes the Swedish message of a failed command on", async () => {
     mockIPC(() => {
-      throw { message: "2 förslag är inte avgjorda; godkänn eller avvisa dem innan export" };
+      throw {
+        code: "undecided",
+        message: "2 förslag är inte avgjorda; godkänn eller avvisa dem innan export",
+      };
     });
     const err = await api.exportDocument(1, null).catch((e) => e);
     expect(errorText(err)).toContain("inte avgjorda");
+    expect(errorCode(err)).toBe("undecided");
+    expect(errorCode("fel")).toBeNull();
     expect(errorText("fel")).toBe("fel");
     expect(errorText(42)).toBe("Ett okänt fel inträffade.");
   });

@@ -10,10 +10,8 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use tusch_core::{Category, Config, MaskState};
-use tusch_ner::Engine;
-use tusch_pdf::pipeline::{self, Progress};
-use tusch_pdf::InputKind;
+use tusch_core::Category;
+use tusch_engine::{Engine, InputKind, Progress};
 
 use crate::report::Report;
 
@@ -103,7 +101,6 @@ pub fn run(
     input_dir: &Path,
     out_dir: &Path,
     jobs: Option<usize>,
-    config: &Config,
     engine: &Engine,
 ) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(input_dir.is_dir(), "{} är ingen mapp", input_dir.display());
@@ -140,7 +137,7 @@ pub fn run(
             .map(|input| {
                 let rel = input.strip_prefix(input_dir).unwrap_or(input);
                 let output = out_dir.join(output_name(rel, &pdfs, input_dir));
-                let outcome = redact_one(input, &output, engine, config, &progress);
+                let outcome = redact_one(input, &output, engine, &progress);
                 if let Ok(mut n) = files_done.lock() {
                     *n += 1;
                     bar.set_message(format!("{}/{} filer", *n, total_files));
@@ -250,34 +247,19 @@ pub fn run(
     })
 }
 
-fn redact_one(
-    input: &Path,
-    output: &Path,
-    engine: &Engine,
-    config: &Config,
-    progress: &Bar,
-) -> Outcome {
+fn redact_one(input: &Path, output: &Path, engine: &Engine, progress: &Bar) -> Outcome {
     let result = (|| -> anyhow::Result<Outcome> {
         if let Some(dir) = output.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let (doc, _pages, _findings, mut plan) = pipeline::plan_document(
-            input,
-            &engine.analyzer,
-            &config.output,
-            &config.ocr,
-            None,
-            MaskState::Accepted,
-            progress,
-        )?;
-        plan.engine = engine.description();
-        let applied = pipeline::apply_plan(&doc, &plan, input, output, &config.output, progress)?;
+        let done = engine.redact_file(input, output, progress)?;
+        let applied = done.applied;
         let report = Report::new(
             input,
             output,
-            &config.output,
-            &doc,
-            plan,
+            &engine.config().output,
+            &done.doc,
+            done.plan,
             &applied.verification,
         );
         let mut name = output.as_os_str().to_owned();

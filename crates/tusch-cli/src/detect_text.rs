@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use tusch_core::{Category, Finding};
-use tusch_ner::Engine;
+use tusch_engine::Engine;
 
 #[derive(Serialize)]
 struct Row {
@@ -78,7 +78,7 @@ pub fn run(engine: &Engine) -> anyhow::Result<ExitCode> {
                 e.valid_up_to() + 1
             )
         })?;
-        let found = engine.analyzer.analyze(&[line]);
+        let found = engine.analyzer().analyze(&[line]);
         let page = found.pages.first().map(Vec::as_slice).unwrap_or_default();
         serde_json::to_writer(&mut out, &rows(line, page))?;
         writeln!(out)?;

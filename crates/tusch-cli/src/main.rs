@@ -1,5 +1,8 @@
-//! `tusch`: redact PDFs from the command line. Thin glue over `tusch-core`, `tusch-ner` and
-//! `tusch-pdf`.
+//! `tusch`: redact PDFs from the command line. Thin glue over `tusch-engine`: every command
+//! builds one [`Engine`] and calls its steps.
+//!
+//! Exit codes: 0 success, 1 a document (or, in batch, some documents) failed or did not
+//! verify, 2 a usage or configuration error (nothing was attempted).
 #![allow(clippy::print_stdout)]
 
 mod batch;
@@ -14,8 +17,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tusch_core::{Config, MaskState};
-use tusch_ner::Engine;
-use tusch_pdf::pipeline::{self, NoProgress};
+use tusch_engine::{Engine, NoProgress};
 
 use crate::report::Report;
 
@@ -108,9 +110,29 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("tusch: fel: {}", chain(&*e));
-            ExitCode::FAILURE
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
+}
+
+/// A usage or configuration error: exit code 2, nothing was attempted.
+#[derive(Debug)]
+pub(crate) struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn usage(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::Error::new(UsageError(e.to_string()))
 }
 
 /// An error and its causes on one line.
@@ -128,26 +150,25 @@ pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
-/// The analyzer every command uses: rules plus the NER model unless it is switched off
-/// (`--no-ner` or `[ner] enabled = false`). A model that cannot be loaded is an error.
-pub(crate) fn engine(config: &Config, no_ner: bool) -> anyhow::Result<Engine> {
-    let mut config = config.clone();
+/// The engine every command uses, built once: rules plus the NER model unless it is
+/// switched off (`--no-ner` or `[ner] enabled = false`). A model that cannot be loaded is an
+/// error.
+pub(crate) fn engine(mut config: Config, no_ner: bool) -> anyhow::Result<Engine> {
     if no_ner {
         config.ner.enabled = false;
     }
-    Ok(tusch_ner::build_engine(&config)?)
+    Ok(Engine::from_config(config)?)
 }
 
 pub(crate) fn load_config(path: Option<&Path>, dpi: Option<u32>) -> anyhow::Result<Config> {
     let mut config = match path {
-        Some(p) => Config::load(p)?,
+        Some(p) => Config::load(p).map_err(|e| usage(chain(&e)))?,
         None => Config::default(),
     };
     if let Some(d) = dpi {
-        anyhow::ensure!(
-            (36..=600).contains(&d),
-            "--dpi måste vara mellan 36 och 600"
-        );
+        if !(36..=600).contains(&d) {
+            return Err(usage("--dpi måste vara mellan 36 och 600"));
+        }
         config.output.dpi = d;
     }
     Ok(config)
@@ -165,25 +186,15 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             let config = load_config(config.as_deref(), dpi)?;
             let started = Instant::now();
-            let engine = engine(&config, no_ner)?;
-            let (doc, _pages, _findings, mut plan) = pipeline::plan_document(
-                &input,
-                &engine.analyzer,
-                &config.output,
-                &config.ocr,
-                None,
-                MaskState::Accepted,
-                &NoProgress,
-            )
-            .with_context(|| input.display().to_string())?;
-            plan.engine = engine.description();
-            let applied =
-                pipeline::apply_plan(&doc, &plan, &input, &output, &config.output, &NoProgress)
-                    .with_context(|| input.display().to_string())?;
+            let engine = engine(config, no_ner)?;
+            let done = engine
+                .redact_file(&input, &output, &NoProgress)
+                .with_context(|| input.display().to_string())?;
+            let (doc, plan, applied) = (done.doc, done.plan, done.applied);
             let rep = Report::new(
                 &input,
                 &output,
-                &config.output,
+                &engine.config().output,
                 &doc,
                 plan,
                 &applied.verification,
@@ -214,8 +225,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             no_ner,
         } => {
             let config = load_config(config.as_deref(), dpi)?;
-            let engine = engine(&config, no_ner)?;
-            batch::run(&input_dir, &output, jobs, &config, &engine)
+            let engine = engine(config, no_ner)?;
+            batch::run(&input_dir, &output, jobs, &engine)
         }
         Command::Detect {
             input,
@@ -225,25 +236,25 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             no_ner,
         } => {
             let config = load_config(config.as_deref(), None)?;
-            let engine = engine(&config, no_ner)?;
-            detect(&input, json, show_text, &config, &engine)
+            let engine = engine(config, no_ner)?;
+            detect(&input, json, show_text, &engine)
         }
         Command::DetectText { config, no_ner } => {
             let mut config = load_config(config.as_deref(), None)?;
             // Every entity type the model knows, masked by default or not.
             config.ner.categories = tusch_core::NerPolicy::MODEL_CATEGORIES.to_vec();
-            let engine = engine(&config, no_ner)?;
+            let engine = engine(config, no_ner)?;
             detect_text::run(&engine)
         }
         Command::Verify { input, report } => {
             let expect = match report {
                 Some(r) => {
                     let rep = Report::read(&r).with_context(|| r.display().to_string())?;
-                    pipeline::expectations(&rep.plan)
+                    tusch_engine::expectations(&rep.plan)
                 }
                 None => Default::default(),
             };
-            match tusch_pdf::verify_file(&input, &expect) {
+            match tusch_engine::verify_file(&input, &expect) {
                 Ok(v) => {
                     println!(
                         "{}: godkänd ({} sidor; kontroller: {}; {} maskeringar svarta)",
@@ -266,23 +277,11 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn detect(
-    input: &Path,
-    json: bool,
-    show_text: bool,
-    config: &Config,
-    engine: &Engine,
-) -> anyhow::Result<ExitCode> {
-    let (_doc, pages, findings, _plan) = pipeline::plan_document(
-        input,
-        &engine.analyzer,
-        &config.output,
-        &config.ocr,
-        None,
-        MaskState::Proposed,
-        &NoProgress,
-    )
-    .with_context(|| input.display().to_string())?;
+fn detect(input: &Path, json: bool, show_text: bool, engine: &Engine) -> anyhow::Result<ExitCode> {
+    let planned = engine
+        .plan_file(input, MaskState::Proposed, &NoProgress)
+        .with_context(|| input.display().to_string())?;
+    let (pages, findings) = (&planned.pages, &planned.findings);
     let mut rows = Vec::new();
     for (page, found) in pages.iter().zip(&findings.pages) {
         let text = page.layer.text();
@@ -295,7 +294,8 @@ fn detect(
                 "category": f.category,
                 "score": f.score,
                 "explanation": f.explanation,
-                "rects": page.layer.mask_rects_for(&f.span, f.category == tusch_core::Category::Person),
+                // Exactly what a redaction burns: padded, widened as the plan widens it.
+                "rects": engine.mask_rects(&page.layer, &f.span, f.category),
             });
             if show_text {
                 row["text"] = text[f.span.clone()].into();

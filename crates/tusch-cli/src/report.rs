@@ -5,7 +5,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tusch_core::{Category, OutputPolicy, RedactionPlan};
-use tusch_pdf::Document;
+use tusch_engine::raster::{is_jpeg, output_dpi};
+use tusch_engine::Document;
 
 /// A report file. `plan` holds every mask (page, rectangles in the source page's user space,
 /// category, detector, rule, validation, score); the rest summarises the run.
@@ -86,39 +87,36 @@ impl Report {
         policy: &OutputPolicy,
         doc: &Document,
         plan: RedactionPlan,
-        verification: &tusch_pdf::VerifyReport,
+        verification: &tusch_engine::VerifyReport,
     ) -> Self {
         let page_sources: Vec<PageSource> = doc
             .pages()
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                let scan_dpi = doc.scan_output_dpi(i);
-                PageSource {
-                    page: p.page,
-                    ocr: p.reason.is_ocr(),
-                    reason: serde_json::to_value(p.reason)
+            .map(|(i, p)| PageSource {
+                page: p.page,
+                ocr: p.reason.is_ocr(),
+                reason: serde_json::to_value(p.reason)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                untrusted_chars: p.untrusted_chars,
+                ocr_regions: p.ocr_regions,
+                annotations: p.annotations,
+                dropped_annotations: p.dropped_annotations,
+                text_chars: p.text_chars,
+                image_coverage: (p.image_coverage * 100.0).round() / 100.0,
+                ocr_result: p.ocr.as_ref().and_then(|o| serde_json::to_value(o).ok()),
+                poor_quality: p.ocr.as_ref().is_some_and(|o| o.poor_quality),
+                output_dpi: output_dpi(doc, i, policy),
+                output_encoding: if is_jpeg(doc, i) {
+                    "jpeg".to_owned()
+                } else {
+                    serde_json::to_value(policy.encoding)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    untrusted_chars: p.untrusted_chars,
-                    ocr_regions: p.ocr_regions,
-                    annotations: p.annotations,
-                    dropped_annotations: p.dropped_annotations,
-                    text_chars: p.text_chars,
-                    image_coverage: (p.image_coverage * 100.0).round() / 100.0,
-                    ocr_result: p.ocr.as_ref().and_then(|o| serde_json::to_value(o).ok()),
-                    poor_quality: p.ocr.as_ref().is_some_and(|o| o.poor_quality),
-                    output_dpi: scan_dpi.unwrap_or(policy.dpi),
-                    output_encoding: if scan_dpi.is_some() {
-                        "jpeg".to_owned()
-                    } else {
-                        serde_json::to_value(policy.encoding)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                    },
-                }
+                        .unwrap_or_default()
+                },
             })
             .collect();
         let name = |p: &Path| {

@@ -258,3 +258,89 @@ fn detect_reports_findings_without_text_unless_asked() {
     let o = tusch(&["detect", s(&doc), "--show-text"]);
     assert!(stdout(&o).contains("19870412-2384"));
 }
+
+/// Issue 10: `tusch detect --json` prints the rectangles a redaction burns (padded, widened
+/// to whole words for names), not the bare character boxes.
+#[test]
+fn issue_10_detect_json_rectangles_are_the_burned_ones() {
+    let input = fixtures().join("documents/beslut-bistand.pdf");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ut.pdf");
+    let report = dir.path().join("ut.json");
+    let o = tusch(&[
+        "redact",
+        s(&input),
+        "-o",
+        s(&out),
+        "--report",
+        s(&report),
+        "--no-ner",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rep: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    // f32 values, printed through f64 by one writer and not the other: compared as f32.
+    let rects = |v: &serde_json::Value| -> String {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                ["x0", "y0", "x1", "y1"]
+                    .map(|k| format!("{}", r[k].as_f64().unwrap() as f32))
+                    .join(",")
+            })
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let mut burned: Vec<String> = Vec::new();
+    for page in rep["plan"]["pages"].as_array().unwrap() {
+        for m in page["masks"].as_array().unwrap() {
+            burned.push(format!("{}:{}", page["index"], rects(&m["rects"])));
+        }
+    }
+    let o = tusch(&["detect", "--json", "--no-ner", s(&input)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut detected: Vec<String> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["rects"].as_array().unwrap().is_empty())
+        .map(|r| format!("{}:{}", r["page"].as_u64().unwrap() - 1, rects(&r["rects"])))
+        .collect();
+    burned.sort();
+    detected.sort();
+    assert!(!burned.is_empty());
+    assert_eq!(detected, burned);
+}
+
+/// Issue 10: exit codes 0 success, 1 a document failed, 2 a usage or configuration error.
+#[test]
+fn issue_10_exit_codes_tell_failure_from_misuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_config = dir.path().join("tusch.toml");
+    std::fs::write(&bad_config, "[output]\ndpi = \"hög\"\n").unwrap();
+    let input = fixtures().join("documents/beslut-bistand.pdf");
+    let out = dir.path().join("ut.pdf");
+    let o = tusch(&[
+        "redact",
+        s(&input),
+        "-o",
+        s(&out),
+        "--config",
+        s(&bad_config),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = tusch(&["redact", s(&input), "-o", s(&out), "--dpi", "5000"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = tusch(&["redact", "--no-such-option"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = tusch(&[
+        "redact",
+        s(&fixtures().join("bad/corrupt.pdf")),
+        "-o",
+        s(&out),
+        "--no-ner",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!out.exists());
+}

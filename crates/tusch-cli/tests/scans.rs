@@ -23,7 +23,7 @@ use std::process::Command;
 use regex::Regex;
 use serde_json::Value;
 use tusch_core::{MaskState, RedactionPlan};
-use tusch_pdf::pipeline::extract_text;
+use tusch_engine::pipeline::extract_text;
 use tusch_pdf::SourceDocument;
 
 mod common;

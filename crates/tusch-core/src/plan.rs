@@ -64,6 +64,31 @@ impl PagePlan {
     }
 }
 
+/// The one way a span of text becomes mask rectangles, for every caller (plans, the app's
+/// "mask all occurrences", `tusch detect --json`): the characters' boxes, one per line run,
+/// widened to whole words for a name (a name half masked is a name leaked), each grown by
+/// `padding_pt` so no anti-aliased edge of a glyph shows beside the box. What this returns
+/// is what is burned.
+pub fn mask_rects(
+    layer: &crate::TextLayer,
+    span: &std::ops::Range<usize>,
+    category: Category,
+    padding_pt: f32,
+) -> Vec<Rect> {
+    layer
+        .mask_rects_for(span, widens_to_whole_words(category))
+        .iter()
+        .map(|r| r.inflate(padding_pt))
+        .collect()
+}
+
+/// Whether a finding of `category` is widened to the ends of the words it touches: names
+/// are (the model may find "Anders" in "Anderssons"); identifiers are not (a personnummer
+/// inside a longer token is masked as found).
+pub fn widens_to_whole_words(category: Category) -> bool {
+    category == Category::Person
+}
+
 /// Every mask of a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactionPlan {
@@ -91,12 +116,7 @@ impl RedactionPlan {
                 masks: found
                     .iter()
                     .filter_map(|f| {
-                        let rects: Vec<Rect> = page
-                            .layer
-                            .mask_rects_for(&f.span, f.category == Category::Person)
-                            .iter()
-                            .map(|r| r.inflate(padding_pt))
-                            .collect();
+                        let rects = mask_rects(&page.layer, &f.span, f.category, padding_pt);
                         (!rects.is_empty()).then(|| Mask {
                             rects,
                             category: f.category,

@@ -19,13 +19,12 @@
 //! [`fake::FakeClassifier`], so everything around the model is tested without weights.
 //!
 //! The loader checks `manifest.json`'s sha256 of the model and the tokenizer before using
-//! them. [`build_engine`] is the one place the default analyzer (rules + NER) is made.
+//! them ([`load_model`]); `tusch-engine` puts the detector into the analyzer.
 //! Nothing here logs or keeps document text; errors name files, never text.
 
 pub mod classifier;
 pub mod decode;
 pub mod detector;
-pub mod engine;
 pub mod error;
 pub mod fake;
 pub mod locate;
@@ -35,7 +34,7 @@ pub mod windows;
 
 pub use classifier::{OrtClassifier, TokenClassifier};
 pub use detector::{category_of, NerDetector};
-pub use engine::{build_engine, load_model, Engine};
 pub use error::NerError;
+pub use locate::load_model;
 pub use manifest::Manifest;
 pub use model::{Entity, ModelInfo, NerModel, RunOptions};

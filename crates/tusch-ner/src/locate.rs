@@ -72,3 +72,20 @@ pub fn model_candidates(configured: Option<&Path>) -> Vec<PathBuf> {
         .filter(|p| p.join("manifest.json").is_file())
         .collect()
 }
+
+/// Loads the model named by the configuration (`[ner] model_dir`), or the first one
+/// [`model_candidates`] finds, with the configuration's run options.
+pub fn load_model(config: &tusch_core::Config) -> Result<crate::NerModel, crate::NerError> {
+    let dir = model_candidates(config.ner.model_dir.as_deref())
+        .into_iter()
+        .next()
+        .ok_or(crate::NerError::ModelNotFound)?;
+    crate::NerModel::load(
+        &dir,
+        crate::RunOptions {
+            threads: config.ner.threads,
+            batch_size: config.ner.batch_size,
+            sessions: 0,
+        },
+    )
+}

@@ -39,24 +39,55 @@ pub enum PdfError {
     Page { page: usize, what: &'static str },
     #[error("PDF-biblioteket (pdfium) saknas: {0}")]
     Library(String),
-    #[error("kunde inte skriva {path}")]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("skriver inte över originalfilen {path}")]
-    OutputIsInput { path: PathBuf },
-    #[error("bildfilen kan inte läsas ({detail}); spara om den som PNG, JPEG eller TIFF och försök igen")]
-    BadImage { detail: String },
-    #[error("sidan {page} kunde inte läsas med OCR")]
-    Ocr {
-        page: usize,
-        #[source]
-        source: tusch_ocr::OcrError,
-    },
-    #[error("OCR behövs men kunde inte startas")]
-    OcrUnavailable(#[source] tusch_ocr::OcrError),
-    #[error("resultatet klarade inte kontrollen och sparades inte: {0}")]
-    Verification(#[from] crate::verify::VerifyError),
+}
+
+/// The one size guard for every raster Tusch makes (PDF pages and image inputs alike): at
+/// most `limit` megapixels, and no side longer than 65,000 pixels (what pdfium and the PDF
+/// writer can address).
+pub fn check_raster_size(
+    page: usize,
+    w: u32,
+    h: u32,
+    dpi: u32,
+    limit: u32,
+) -> Result<(), PdfError> {
+    let pixels = u64::from(w) * u64::from(h);
+    if w == 0 || h == 0 {
+        return Err(PdfError::BadPageSize { page });
+    }
+    if pixels > u64::from(limit) * 1_000_000 || w > MAX_SIDE_PX || h > MAX_SIDE_PX {
+        return Err(PdfError::PageTooLarge {
+            page,
+            megapixels: pixels.div_ceil(1_000_000),
+            dpi,
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// The longest side of any raster, in pixels.
+pub const MAX_SIDE_PX: u32 = 65_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guard_caps_area_and_side_length() {
+        assert!(check_raster_size(1, 1240, 1754, 150, 200).is_ok());
+        assert!(matches!(
+            check_raster_size(2, 20_000, 20_000, 600, 200),
+            Err(PdfError::PageTooLarge { page: 2, .. })
+        ));
+        // A sliver: few megapixels, but a side no renderer can address.
+        assert!(matches!(
+            check_raster_size(3, 70_000, 10, 600, 200),
+            Err(PdfError::PageTooLarge { page: 3, .. })
+        ));
+        assert!(matches!(
+            check_raster_size(4, 0, 10, 150, 200),
+            Err(PdfError::BadPageSize { page: 4 })
+        ));
+    }
 }

@@ -1,25 +1,23 @@
 //! # tusch-pdf
 //!
-//! The only crate that links pdfium. It reads source PDFs ([`SourceDocument`]: open, text
-//! layer with one box per character, rasterise), writes image-only PDFs from scratch
-//! ([`writer`]), verifies outputs fail-closed ([`verify`]), and runs the whole redaction of
-//! one document ([`pipeline`]).
+//! The only crate that links pdfium, and nothing else: it reads source PDFs
+//! ([`SourceDocument`]: open, text layer with one box per character, images, annotations and
+//! form fields, rasterise), writes image-only PDFs from scratch ([`writer`]) and verifies
+//! outputs fail-closed ([`verify`]). It knows nothing of OCR, the name model or the order of
+//! the pipeline: `tusch-engine` decides what to read, what to mask and what to write.
 //!
 //! Nothing of a source document's objects ever reaches an output: the writer takes only
 //! page sizes and pixels.
 
-pub mod coverage;
-pub mod document;
 pub mod encode;
 pub mod error;
 pub mod library;
-pub mod pipeline;
 pub mod source;
 pub mod verify;
 pub mod writer;
 
-pub use document::{Document, InputKind, OcrReason, OcrSummary, PageInfo};
-pub use error::PdfError;
-pub use pipeline::PageReading;
+pub use error::{check_raster_size, PdfError};
 pub use source::SourceDocument;
-pub use verify::{verify_bytes, verify_file, VerifyError, VerifyExpectations, VerifyReport};
+pub use verify::{
+    released_images, verify_bytes, verify_file, VerifyError, VerifyExpectations, VerifyReport,
+};

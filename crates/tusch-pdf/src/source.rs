@@ -495,15 +495,7 @@ impl SourceDocument {
         let page = self.page(index)?;
         let geometry = page.geometry(index)?;
         let (w, h) = geometry.pixel_size(dpi as f32);
-        let pixels = u64::from(w) * u64::from(h);
-        if pixels > u64::from(max_megapixels) * 1_000_000 || w > 65_000 || h > 65_000 {
-            return Err(PdfError::PageTooLarge {
-                page: index + 1,
-                megapixels: pixels.div_ceil(1_000_000),
-                dpi,
-                limit: max_megapixels,
-            });
-        }
+        crate::error::check_raster_size(index + 1, w, h, dpi, max_megapixels)?;
         let b = page.b;
         // SAFETY: positive size within limits; pdfium allocates the buffer.
         let bitmap = BitmapGuard {

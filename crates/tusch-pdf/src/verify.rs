@@ -74,6 +74,25 @@ pub fn verify_file(path: &Path, expect: &VerifyExpectations) -> Result<VerifyRep
     verify_bytes(&bytes, expect)
 }
 
+/// The pixels of each page of a Tusch output, decoded as a viewer shows them: the one
+/// image every page of an image-only PDF draws. For tests that compare what was released
+/// with what was previewed, and for reading an output back with OCR.
+pub fn released_images(bytes: &[u8]) -> Result<Vec<tusch_core::GrayImage>, VerifyError> {
+    let fail = |m: &str| VerifyError {
+        failures: vec![m.to_owned()],
+    };
+    let doc =
+        lopdf::Document::load_mem(bytes).map_err(|_| fail("the file is not a readable PDF"))?;
+    doc.get_pages()
+        .values()
+        .map(|id| {
+            page_image(&doc, Some(*id))
+                .map(|(image, ..)| image)
+                .ok_or_else(|| fail("a page's image cannot be decoded"))
+        })
+        .collect()
+}
+
 /// Verifies a PDF held in memory.
 pub fn verify_bytes(
     bytes: &[u8],

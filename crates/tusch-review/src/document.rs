@@ -6,11 +6,12 @@ use std::sync::Arc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tusch_core::{
-    analyzer::find_occurrences, Category, DisplayRect, DocumentFindings, Mask, MaskState,
-    OcrPolicy, OutputPolicy, PageGeometry, PagePlan, PageText, Rect, RedactionPlan, Validation,
+    analyzer::find_occurrences, plan::mask_rects, Category, DisplayRect, DocumentFindings, Mask,
+    MaskState, OcrPolicy, OutputPolicy, PageGeometry, PagePlan, PageText, Rect, RedactionPlan,
+    Validation,
 };
-use tusch_pdf::Document as Input;
-use tusch_pdf::PdfError;
+use tusch_engine::Document as Input;
+use tusch_engine::EngineError;
 
 use crate::catalogue::Catalogue;
 use crate::error::ReviewError;
@@ -56,6 +57,8 @@ pub struct Document {
     pub(crate) geometry: Vec<PageGeometry>,
     pub(crate) pages: Option<Arc<Vec<PageText>>>,
     pub review: Review,
+    /// The engine that made the suggestions, as recorded in the plan.
+    pub(crate) engine: Option<String>,
     pub status: Status,
     /// A note for the registrar about the autosave (e.g. a damaged one was ignored).
     pub note: Option<String>,
@@ -66,12 +69,12 @@ impl Document {
     /// Reads and opens the PDF and reads each page's size. Quick: no text, no rendering,
     /// so the window can show page frames at once.
     pub fn open(id: u32, path: &Path, ocr: &OcrPolicy) -> Result<Self, ReviewError> {
-        let pdf_err = |source| ReviewError::Pdf {
+        let pdf_err = |source| ReviewError::Document {
             path: path.to_owned(),
             source,
         };
         let bytes = std::fs::read(path).map_err(|source| {
-            pdf_err(PdfError::Read {
+            pdf_err(EngineError::Read {
                 path: path.to_owned(),
                 source,
             })
@@ -91,6 +94,7 @@ impl Document {
             geometry,
             pages: None,
             review: Review::default(),
+            engine: None,
             status: Status::Analysing { done: 0, total },
             note: None,
             last_export: None,
@@ -135,8 +139,12 @@ impl Document {
     pub fn install(&mut self, pages: Vec<PageText>, masks: Installed) {
         let restored = matches!(masks, Installed::Restored(_));
         self.review = match masks {
-            Installed::Restored(saved) => Review::restored(saved.masks),
-            Installed::Fresh(masks) => {
+            Installed::Restored(saved) => {
+                self.engine = saved.engine;
+                Review::restored(saved.masks)
+            }
+            Installed::Fresh { masks, engine } => {
+                self.engine = Some(engine);
                 let mut r = Review::new(masks);
                 // A fresh analysis is saved at once, so a crash right after it keeps the
                 // proposals (and their ids) stable.
@@ -155,6 +163,7 @@ impl Document {
             sha256: self.sha256.clone(),
             page_count: self.page_count(),
             masks: self.review.masks().to_vec(),
+            engine: self.engine.clone(),
         }
     }
 
@@ -288,12 +297,7 @@ impl Document {
                     accept.extend(covering.iter().map(|m| m.id));
                     continue;
                 }
-                let rects: Vec<Rect> = page
-                    .layer
-                    .mask_rects_for(&span, category == Category::Person)
-                    .iter()
-                    .map(|r| r.inflate(padding_pt))
-                    .collect();
+                let rects = mask_rects(&page.layer, &span, category, padding_pt);
                 if rects.is_empty() {
                     continue;
                 }
@@ -354,7 +358,10 @@ impl Document {
             .collect();
         RedactionPlan {
             format: tusch_core::plan::PLAN_FORMAT,
-            engine: concat!("tusch-review ", env!("CARGO_PKG_VERSION")).to_owned(),
+            engine: self
+                .engine
+                .clone()
+                .unwrap_or_else(|| format!("tusch {}", tusch_core::VERSION)),
             pages,
         }
     }
@@ -435,7 +442,11 @@ impl Document {
 #[derive(Debug)]
 pub enum Installed {
     Restored(SavedReview),
-    Fresh(Vec<ReviewMask>),
+    /// Fresh suggestions, and the engine that made them.
+    Fresh {
+        masks: Vec<ReviewMask>,
+        engine: String,
+    },
 }
 
 /// Proposed masks for fresh findings.
@@ -447,12 +458,7 @@ pub fn proposals(
     let mut out = Vec::new();
     for (page, found) in pages.iter().zip(&findings.pages) {
         for f in found {
-            let rects: Vec<Rect> = page
-                .layer
-                .mask_rects_for(&f.span, f.category == Category::Person)
-                .iter()
-                .map(|r| r.inflate(padding_pt))
-                .collect();
+            let rects = mask_rects(&page.layer, &f.span, f.category, padding_pt);
             if rects.is_empty() {
                 continue;
             }
@@ -542,8 +548,9 @@ impl std::fmt::Debug for MaskView {
     }
 }
 
-/// A page rendered at the export DPI, as an 8-bit grey PNG: the preview is the raster that
-/// will be released, before masks are burned.
+/// A page as an 8-bit grey PNG: the very raster the export releases (same resolution, a
+/// scan at its own and through the same JPEG encoding), before masks are burned — the
+/// window draws them over it ([`tusch_engine::raster::preview`]).
 pub fn render_png(
     source: &Input,
     page: usize,
@@ -552,12 +559,12 @@ pub fn render_png(
     if page >= source.page_count() {
         return Err(ReviewError::NoSuchPage { page: page + 1 });
     }
-    let img = source
-        .render_gray(page, policy.dpi, policy.max_megapixels)
-        .map_err(|source| ReviewError::Pdf {
+    let img = tusch_engine::raster::preview(source, page, None, policy).map_err(|source| {
+        ReviewError::Document {
             path: PathBuf::from("förhandsvisning"),
             source,
-        })?;
+        }
+    })?;
     let mut out = Vec::with_capacity(img.data.len() / 4);
     let io = |e: png::EncodingError| ReviewError::Write {
         path: PathBuf::from("förhandsvisning"),

@@ -3,17 +3,17 @@
 
 use std::path::PathBuf;
 
-use tusch_pdf::PdfError;
+use tusch_engine::EngineError;
 
 /// Why a review action could not be done.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReviewError {
-    #[error("{path}: {source}")]
-    Pdf {
+    #[error("{path}")]
+    Document {
         path: PathBuf,
         #[source]
-        source: PdfError,
+        source: EngineError,
     },
     #[error("dokumentet är inte öppet (det kan ha stängts)")]
     NoSuchDocument,
@@ -29,7 +29,7 @@ pub enum ReviewError {
     NoText,
     #[error("rutan är för liten eller ligger utanför sidan")]
     BadBox,
-    #[error("kunde inte spara granskningen i {path}: {source}")]
+    #[error("kunde inte spara granskningen i {path}")]
     Save {
         path: PathBuf,
         #[source]
@@ -41,14 +41,39 @@ pub enum ReviewError {
     BadSave { path: PathBuf, reason: String },
     #[error("sekretessförteckningen {path} kunde inte läsas: {reason}")]
     Catalogue { path: PathBuf, reason: String },
-    #[error("namnmodellen kunde inte laddas: {0}")]
-    Ner(#[source] tusch_ner::NerError),
-    #[error("exporten misslyckades: {0}")]
-    Export(#[source] PdfError),
-    #[error("kunde inte skriva {path}: {source}")]
+    #[error("analysen kunde inte starta")]
+    Engine(#[source] EngineError),
+    #[error("exporten misslyckades")]
+    Export(#[source] EngineError),
+    #[error("kunde inte skriva {path}")]
     Write {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+}
+
+impl ReviewError {
+    /// A stable code for the window to branch on (the message is for the registrar and may
+    /// be reworded): `document`, `no_such_document`, `no_such_mask`, `no_such_page`,
+    /// `not_ready`, `undecided`, `no_text`, `bad_box`, `save`, `bad_save`, `catalogue`,
+    /// `engine`, `export`, `write`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReviewError::Document { .. } => "document",
+            ReviewError::NoSuchDocument => "no_such_document",
+            ReviewError::NoSuchMask => "no_such_mask",
+            ReviewError::NoSuchPage { .. } => "no_such_page",
+            ReviewError::NotReady => "not_ready",
+            ReviewError::Undecided { .. } => "undecided",
+            ReviewError::NoText => "no_text",
+            ReviewError::BadBox => "bad_box",
+            ReviewError::Save { .. } => "save",
+            ReviewError::BadSave { .. } => "bad_save",
+            ReviewError::Catalogue { .. } => "catalogue",
+            ReviewError::Engine(_) => "engine",
+            ReviewError::Export(_) => "export",
+            ReviewError::Write { .. } => "write",
+        }
+    }
 }

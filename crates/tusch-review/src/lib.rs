@@ -6,9 +6,11 @@
 //!
 //! - [`review::Review`]: the masks of one document with their states, OSL provisions and
 //!   manual boxes, and the undo/redo history. Pure data; no pdfium.
-//! - [`document::Document`]: an open PDF (pdfium through tusch-pdf), its text layer, its
-//!   review, preview rendering at the export DPI, mask-all-occurrences and export.
-//! - [`session::Session`]: the open documents of one request, and the autosaver.
+//! - [`document::Document`]: an open document (through tusch-engine), its text layer, its
+//!   review, the preview (the raster the export releases), mask-all-occurrences and export.
+//! - [`session::Session`]: the open documents of one request, the session's one
+//!   [`tusch_engine::Engine`] (built by the first analysis, shared by all), and the
+//!   autosaver.
 //! - [`store::Store`]: the autosave files, one per document keyed by its sha256, written
 //!   atomically. They hold rectangles, states and byte spans — never document text.
 //! - [`catalogue::Catalogue`]: the OSL provisions a mask can be made under.
@@ -32,5 +34,9 @@ pub use document::{Document, DocumentView, ExportOutcome, MaskView, PageView};
 pub use error::ReviewError;
 pub use review::{Origin, Review, ReviewMask};
 pub use select::{select_text, TextSelection};
-pub use session::{analyzer, AnalysisJob, ExportJob, Session};
+pub use session::{AnalysisJob, EngineSlot, ExportJob, Session};
 pub use store::{SavedReview, Store};
+/// The core types the window speaks in (categories, rectangles, mask states, the
+/// configuration), so the desktop shell depends on this crate alone.
+pub use tusch_core as core;
+pub use tusch_engine::NoProgress;

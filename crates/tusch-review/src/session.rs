@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tusch_core::{Analyzer, Category, Config, DisplayRect, MaskState, RedactionPlan};
-use tusch_pdf::pipeline::{analyze, apply_plan, recognize_document_text, Progress};
-use tusch_pdf::Document as Input;
+use tusch_core::{Category, Config, DisplayRect, MaskState, RedactionPlan};
+use tusch_engine::pipeline::apply_plan;
+use tusch_engine::{Document as Input, Engine, Progress};
 
 use crate::catalogue::Catalogue;
 use crate::document::{proposals, Document, DocumentView, ExportOutcome, Installed, Status};
@@ -16,13 +16,35 @@ use crate::error::ReviewError;
 use crate::store::{SavedReview, Store};
 use crate::summary;
 
-/// The one place the app builds its analyzer: the rule detectors and the NER model, exactly
-/// as the command-line tool runs them (`tusch_ner::build_engine`). A model that cannot be
-/// loaded is an error, not a silent fallback to rules alone.
-pub fn analyzer(config: &Config) -> Result<Analyzer, ReviewError> {
-    Ok(tusch_ner::build_engine(config)
-        .map_err(ReviewError::Ner)?
-        .analyzer)
+/// The session's engine: built by the first analysis that needs it — loading and checking
+/// the name model takes a second — and then shared by every document of the session, exactly
+/// as the command-line tool builds it ([`Engine::from_config`]). A model that cannot be
+/// loaded is an error (shown on the document), not a silent fallback to rules alone; the
+/// next analysis tries again.
+#[derive(Debug, Clone, Default)]
+pub struct EngineSlot {
+    engine: Arc<Mutex<Option<Arc<Engine>>>>,
+    builds: Arc<AtomicUsize>,
+}
+
+impl EngineSlot {
+    /// The engine, built now if this is the first call. Callers wait for one build rather
+    /// than start a second.
+    pub fn get(&self, config: &Config) -> Result<Arc<Engine>, ReviewError> {
+        let mut slot = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = slot.as_ref() {
+            return Ok(Arc::clone(e));
+        }
+        let engine = Arc::new(Engine::from_config(config.clone()).map_err(ReviewError::Engine)?);
+        self.builds.fetch_add(1, Ordering::Relaxed);
+        *slot = Some(Arc::clone(&engine));
+        Ok(engine)
+    }
+
+    /// How many times an engine was built (the model loaded): one per session.
+    pub fn builds(&self) -> usize {
+        self.builds.load(Ordering::Relaxed)
+    }
 }
 
 /// The open documents, the configuration and where reviews are saved.
@@ -31,6 +53,7 @@ pub struct Session {
     pub config: Config,
     pub catalogue: Catalogue,
     pub store: Store,
+    pub engine: EngineSlot,
     docs: Vec<Document>,
     next_id: u32,
 }
@@ -41,6 +64,7 @@ impl Session {
             config,
             catalogue,
             store,
+            engine: EngineSlot::default(),
             docs: Vec::new(),
             next_id: 1,
         }
@@ -119,6 +143,7 @@ impl Session {
             source: Arc::clone(&doc.source),
             saved,
             config,
+            engine: self.engine.clone(),
         })
     }
 
@@ -333,6 +358,7 @@ pub struct AnalysisJob {
     source: Arc<Input>,
     saved: Option<SavedReview>,
     config: Config,
+    engine: EngineSlot,
 }
 
 /// What [`AnalysisJob::run`] produced.
@@ -350,7 +376,7 @@ impl AnalysisJob {
     pub fn run(self, on_page: &(dyn Fn(usize) + Sync)) -> AnalysisResult {
         let mut notice = None;
         let outcome = (|| {
-            let pdf_err = |source| ReviewError::Pdf {
+            let pdf_err = |source| ReviewError::Document {
                 path: self.path.clone(),
                 source,
             };
@@ -360,20 +386,18 @@ impl AnalysisJob {
                 done: AtomicUsize::new(0),
                 on_page,
             };
-            let (pages, readings) = recognize_document_text(
-                &self.source,
-                None,
-                self.config.output.max_megapixels,
-                &progress,
-            )
-            .map_err(pdf_err)?;
+            let engine = self.engine.get(&self.config)?;
+            let (pages, readings) = engine.text(&self.source, &progress).map_err(pdf_err)?;
             notice = reading_notice(self.source.pages(), &readings);
             on_page(pages.len());
             let installed = match self.saved {
                 Some(saved) => Installed::Restored(saved),
                 None => {
-                    let findings = analyze(&pages, &analyzer(&self.config)?);
-                    Installed::Fresh(proposals(&pages, &findings, self.config.output.padding_pt))
+                    let findings = engine.detect(&pages);
+                    Installed::Fresh {
+                        masks: proposals(&pages, &findings, engine.config().output.padding_pt),
+                        engine: engine.description(),
+                    }
                 }
             };
             Ok((pages, installed))
@@ -391,8 +415,8 @@ impl AnalysisJob {
 /// and pages where images, stamps or fields without text were read with OCR — the places
 /// to review with extra care. `None` when the text layer was all there was.
 pub fn reading_notice(
-    pages: &[tusch_pdf::PageInfo],
-    readings: &[tusch_pdf::PageReading],
+    pages: &[tusch_engine::PageInfo],
+    readings: &[tusch_engine::PageReading],
 ) -> Option<String> {
     let list = |v: Vec<usize>| {
         v.iter()

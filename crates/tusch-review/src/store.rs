@@ -28,6 +28,10 @@ pub struct SavedReview {
     pub sha256: String,
     pub page_count: usize,
     pub masks: Vec<ReviewMask>,
+    /// The engine that made the suggestions (tool version, model name and hash), recorded in
+    /// the exported plan. Absent in saves of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
 }
 
 /// The folder autosave files live in.
@@ -118,6 +122,7 @@ mod tests {
 
     fn saved(sha: &str) -> SavedReview {
         SavedReview {
+            engine: None,
             format: SAVE_FORMAT,
             sha256: sha.into(),
             page_count: 2,

@@ -48,3 +48,41 @@ fn the_review_says_which_annotation_text_is_dropped_and_what_ocr_read() {
     assert!(note.contains("popup-anteckningar"), "{note}");
     assert!(note.contains("lästes med OCR på sida 1"), "{note}");
 }
+
+/// Issue 10: the app loads the name model once per session, not once per document, and its
+/// plans record the model, as the command line's do.
+#[test]
+fn issue_10_the_session_builds_one_engine_and_plans_record_the_model() {
+    use std::sync::{Arc, Mutex};
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/documents");
+    let store = tempfile::tempdir().unwrap();
+    let s = Arc::new(Mutex::new(tusch_review::Session::new(
+        tusch_core::Config::default(),
+        tusch_review::Catalogue::bundled(),
+        tusch_review::Store::new(store.path()),
+    )));
+    let mut ids = Vec::new();
+    for name in ["beslut-bistand.pdf", "klagomal-medborgare.pdf"] {
+        let id = s.lock().unwrap().open(&fixtures.join(name)).unwrap();
+        let job = s.lock().unwrap().analysis_job(id).unwrap();
+        let result = job.run(&|_| {});
+        s.lock().unwrap().finish_analysis(result);
+        ids.push(id);
+    }
+    let session = s.lock().unwrap();
+    assert_eq!(
+        session.engine.builds(),
+        1,
+        "one model load for two documents"
+    );
+    for id in ids {
+        let doc = session.doc(id).unwrap();
+        assert!(doc.is_ready(), "{:?}", doc.status);
+        let plan = doc.plan(&session.catalogue);
+        assert!(
+            plan.engine.contains("tusch-ner-sv") && plan.engine.contains("sha256"),
+            "{}",
+            plan.engine
+        );
+    }
+}

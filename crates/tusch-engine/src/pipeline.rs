@@ -1,9 +1,10 @@
-//! The redaction of one document, as separate steps the CLI and the desktop app both call:
+//! The steps of [`crate::Engine`], as functions of their inputs:
 //!
 //! ```text
-//! Document::open (PDF or images) → extract_document_text (own text layer, or OCR per page)
-//!   → Analyzer::analyze → RedactionPlan::from_findings
-//!   → (review) → apply_plan: render + burn + encode → write temp file → verify → rename
+//! Document::open (PDF or images) → recognize_document_text (own text layer, or OCR per page)
+//!   → analyze → RedactionPlan::from_findings
+//!   → (review) → apply_plan: release_page (render + burn + encode) → write temp file
+//!   → verify → rename
 //! ```
 //!
 //! pdfium calls are serialised by pdfium-render's global lock, so pages are rendered on a
@@ -15,23 +16,22 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use std::sync::OnceLock;
-
 use rayon::prelude::*;
 use tusch_core::{
-    Analyzer, DisplayRect, DocumentFindings, GrayImage, MaskState, OcrMode, OcrPolicy,
-    OutputPolicy, PageGeometry, PageText, Rect, RedactionPlan, TextLayer,
+    Analyzer, DisplayRect, DocumentFindings, GrayImage, MaskState, OcrMode, OutputPolicy,
+    PageGeometry, PageText, Rect, RedactionPlan, TextLayer,
 };
-use tusch_ocr::{recognize_page, recognize_region, OcrEngine, Tesseract};
+use tusch_ocr::{recognize_page, recognize_region, OcrEngine};
+
+use tusch_pdf::source::{PageAnnotation, SourceDocument};
+use tusch_pdf::verify::{verify_file, VerifyExpectations, VerifyReport};
+use tusch_pdf::writer::{ImagePdfWriter, OutputPage};
 
 use crate::coverage::{uncovered_regions, COVERAGE_DPI};
-use crate::document::{append_layer, orientation_degrees, Document, OcrReason, OcrSummary};
-use crate::encode::{encode, encode_jpeg, snap_to_blocks};
-use crate::error::PdfError;
-use crate::source::PageAnnotation;
-use crate::source::SourceDocument;
-use crate::verify::{verify_file, VerifyExpectations, VerifyReport};
-use crate::writer::{ImagePdfWriter, OutputPage};
+use crate::engine::LazyOcr;
+use crate::error::EngineError;
+use crate::input::{append_layer, orientation_degrees, Document, OcrReason, OcrSummary};
+use crate::raster::release_page;
 
 /// Told about progress; implementations must be cheap and thread-safe.
 pub trait Progress: Sync {
@@ -50,30 +50,10 @@ pub struct NoProgress;
 impl Progress for NoProgress {}
 
 /// The text layer of every page, in order.
-pub fn extract_text(doc: &SourceDocument) -> Result<Vec<PageText>, PdfError> {
-    (0..doc.page_count()).map(|i| doc.page_text(i)).collect()
-}
-
-/// The text layer of every page of any input: the page's own text, OCR text, or both,
-/// as decided per page when the document was opened ([`Document::pages`]), plus what the
-/// text layer does not explain: the text of drawn annotations and form fields, and ink
-/// read with OCR region by region ([`crate::coverage`]). OCR'd pages run in parallel, one
-/// engine process each. `engine` is used when given; otherwise Tesseract is started (only
-/// if some page or region needs OCR) with the document's OCR languages.
-pub fn extract_document_text(
-    doc: &mut Document,
-    engine: Option<&dyn OcrEngine>,
-    max_megapixels: u32,
-    progress: &dyn Progress,
-) -> Result<Vec<PageText>, PdfError> {
-    let (pages, readings) = recognize_document_text(doc, engine, max_megapixels, progress)?;
-    for (i, reading) in readings.into_iter().enumerate() {
-        if let Some(s) = reading.ocr {
-            doc.set_ocr_summary(i, s);
-        }
-        doc.set_ocr_regions(i, reading.ocr_regions);
-    }
-    Ok(pages)
+pub fn extract_text(doc: &SourceDocument) -> Result<Vec<PageText>, EngineError> {
+    Ok((0..doc.page_count())
+        .map(|i| doc.page_text(i))
+        .collect::<Result<_, _>>()?)
 }
 
 /// What reading one page's text involved beyond its own text layer.
@@ -85,34 +65,21 @@ pub struct PageReading {
     pub ocr_regions: usize,
 }
 
-/// [`extract_document_text`] for a shared document (the desktop app keeps it behind an
-/// `Arc` while pages render): the text layers and, per page, what reading it involved.
+/// The text layer of every page of any input, and per page what reading it involved: the
+/// page's own text, OCR text, or both, as decided per page when the document was opened
+/// ([`Document::pages`]), plus what the text layer does not explain: the text of drawn
+/// annotations and form fields, and ink read with OCR region by region
+/// ([`crate::coverage`]). OCR'd pages run in parallel; `ocr` is only started if some page
+/// or region needs it.
 pub fn recognize_document_text(
     doc: &Document,
-    engine: Option<&dyn OcrEngine>,
+    ocr: &LazyOcr,
     max_megapixels: u32,
     progress: &dyn Progress,
-) -> Result<(Vec<PageText>, Vec<PageReading>), PdfError> {
+) -> Result<(Vec<PageText>, Vec<PageReading>), EngineError> {
     let ocr_pages = doc.pages().iter().filter(|p| p.reason.is_ocr()).count();
     progress.document_opened(doc.page_count(), ocr_pages);
-    // Tesseract is started at most once, by the first page that needs it.
-    let started: OnceLock<Option<Tesseract>> = OnceLock::new();
-    let languages = doc.ocr_policy().languages.clone();
-    let get_engine = || -> Result<&dyn OcrEngine, PdfError> {
-        if let Some(e) = engine {
-            return Ok(e);
-        }
-        match started.get_or_init(|| Tesseract::new(&languages).ok()) {
-            Some(t) => Ok(t),
-            // Asked again for the error itself (OcrError is not Clone): a cheap failure.
-            None => Err(match Tesseract::new(&languages) {
-                Err(e) => PdfError::OcrUnavailable(e),
-                Ok(_) => PdfError::Corrupt {
-                    detail: "OCR-motorn kunde inte startas",
-                },
-            }),
-        }
-    };
+    let get_engine = || ocr.get();
     let seen = RegionCache::default();
     let doc_ref: &Document = doc;
     let results: Vec<(PageText, PageReading)> = (0..doc_ref.page_count())
@@ -127,7 +94,7 @@ pub fn recognize_document_text(
                 let image = doc_ref.render_gray(i, dpi, max_megapixels)?;
                 let ocr =
                     recognize_page(engine, &image, dpi, &page.geometry).map_err(|source| {
-                        PdfError::Ocr {
+                        EngineError::Ocr {
                             page: i + 1,
                             source,
                         }
@@ -165,7 +132,7 @@ pub fn recognize_document_text(
             append_annotations(&mut page.layer, doc_ref.annotations(i));
             Ok((page, reading))
         })
-        .collect::<Result<_, PdfError>>()?;
+        .collect::<Result<_, EngineError>>()?;
     Ok(results.into_iter().unzip())
 }
 
@@ -179,9 +146,9 @@ fn read_unexplained_ink<'e>(
     index: usize,
     page: &mut PageText,
     max_megapixels: u32,
-    get_engine: &dyn Fn() -> Result<&'e dyn OcrEngine, PdfError>,
+    get_engine: &dyn Fn() -> Result<&'e dyn OcrEngine, EngineError>,
     seen: &RegionCache,
-) -> Result<usize, PdfError> {
+) -> Result<usize, EngineError> {
     let geometry = page.geometry;
     let hidden = doc.invisible_chars(index);
     let explained_user: Vec<Rect> = page
@@ -227,7 +194,7 @@ fn read_unexplained_ink<'e>(
                 TextLayer::new()
             } else {
                 recognize_region(engine, &crop, dpi, &region)
-                    .map_err(|source| PdfError::Ocr {
+                    .map_err(|source| EngineError::Ocr {
                         page: index + 1,
                         source,
                     })?
@@ -413,48 +380,6 @@ pub fn analyze(pages: &[PageText], analyzer: &Analyzer) -> DocumentFindings {
     analyzer.analyze_with_doubts(&texts, &doubts)
 }
 
-/// What [`plan_file`] returns: the open document, its text layers, the findings and the
-/// plan.
-pub type Planned = (Document, Vec<PageText>, DocumentFindings, RedactionPlan);
-
-/// Open, extract, analyze and plan: everything up to review. Masks are `state` (the batch
-/// CLI accepts all; the desktop app proposes). Any input ([`Document::open`]: PDF, PNG,
-/// JPEG, TIFF); pages are read with OCR under the default `[ocr]` settings.
-pub fn plan_file(
-    input: &Path,
-    analyzer: &Analyzer,
-    output: &OutputPolicy,
-    state: MaskState,
-) -> Result<Planned, PdfError> {
-    plan_document(
-        input,
-        analyzer,
-        output,
-        &OcrPolicy::default(),
-        None,
-        state,
-        &NoProgress,
-    )
-}
-
-/// [`plan_file`] with explicit OCR settings, an optional OCR engine (Tesseract when
-/// `None`) and progress reporting.
-pub fn plan_document(
-    input: &Path,
-    analyzer: &Analyzer,
-    output: &OutputPolicy,
-    ocr: &OcrPolicy,
-    engine: Option<&dyn OcrEngine>,
-    state: MaskState,
-    progress: &dyn Progress,
-) -> Result<Planned, PdfError> {
-    let mut doc = Document::open(input, ocr)?;
-    let pages = extract_document_text(&mut doc, engine, output.max_megapixels, progress)?;
-    let findings = analyze(&pages, analyzer);
-    let plan = RedactionPlan::from_findings(&pages, &findings, output.padding_pt, state);
-    Ok((doc, pages, findings, plan))
-}
-
 /// What applying a plan produced.
 #[derive(Debug, Clone)]
 pub struct Applied {
@@ -486,9 +411,8 @@ pub fn expectations(plan: &RedactionPlan) -> VerifyExpectations {
 /// failure nothing is left at `out` (an existing file there is untouched) and the
 /// temporary file is removed.
 ///
-/// Scanned pages ([`Document::scan_output_dpi`]) are written at the scan's own resolution
-/// as JPEG, with masks grown to whole 8×8 JPEG blocks before encoding; other pages at
-/// `policy.dpi` in `policy.encoding`.
+/// Each page is [`release_page`]: scans at their own resolution as JPEG, with masks grown
+/// to whole 8×8 blocks; other pages at `policy.dpi` in `policy.encoding`.
 pub fn apply_plan(
     doc: &Document,
     plan: &RedactionPlan,
@@ -496,49 +420,16 @@ pub fn apply_plan(
     out: &Path,
     policy: &OutputPolicy,
     progress: &dyn Progress,
-) -> Result<Applied, PdfError> {
+) -> Result<Applied, EngineError> {
     refuse_overwriting_input(input, out)?;
     if plan.pages.len() != doc.page_count() {
-        return Err(PdfError::Corrupt {
-            detail: "planen stämmer inte med dokumentets sidantal",
-        });
+        return Err(EngineError::PlanMismatch);
     }
-    let quality = doc.ocr_policy().jpeg_quality;
-    let pages: Vec<OutputPage> = plan
-        .pages
-        .par_iter()
-        .map(|page| {
-            let scan_dpi = doc.scan_output_dpi(page.index);
-            let dpi = scan_dpi.unwrap_or(policy.dpi);
-            let mut img = doc.render_gray(page.index, dpi, policy.max_megapixels)?;
-            for r in page.pixel_rects(dpi as f32, img.width, img.height) {
-                let r = if scan_dpi.is_some() {
-                    snap_to_blocks(&r, img.width, img.height)
-                } else {
-                    r
-                };
-                img.burn(&r);
-            }
-            let (w, h) = page.geometry.display_size();
-            let image = if scan_dpi.is_some() {
-                encode_jpeg(&img, quality)
-            } else {
-                encode(&img, policy.encoding)
-            };
-            progress.page_done();
-            Ok(OutputPage {
-                width_pt: w,
-                height_pt: h,
-                image,
-            })
-        })
-        .collect::<Result<_, PdfError>>()?;
-
     let dir = match out.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let write_err = |source| PdfError::Write {
+    let write_err = |source| EngineError::Write {
         path: out.to_owned(),
         source,
     };
@@ -549,9 +440,27 @@ pub fn apply_plan(
         .map_err(write_err)?;
     {
         let file: &File = tmp.as_file();
-        let mut w = ImagePdfWriter::new(BufWriter::new(file), pages.len()).map_err(write_err)?;
-        for p in &pages {
-            w.add_page(p).map_err(write_err)?;
+        let mut w =
+            ImagePdfWriter::new(BufWriter::new(file), plan.pages.len()).map_err(write_err)?;
+        // Pages stream through: a few per core are rendered and encoded in parallel, then
+        // written in order and dropped, so memory does not grow with the page count.
+        let chunk = rayon::current_num_threads().max(1) * 4;
+        for pages in plan.pages.chunks(chunk) {
+            let encoded: Vec<OutputPage> = pages
+                .par_iter()
+                .map(|page| {
+                    if page.index >= doc.page_count() || doc.geometry(page.index)? != page.geometry
+                    {
+                        return Err(EngineError::PlanMismatch);
+                    }
+                    let out = release_page(doc, page, policy)?;
+                    progress.page_done();
+                    Ok(out)
+                })
+                .collect::<Result<_, EngineError>>()?;
+            for p in &encoded {
+                w.add_page(p).map_err(write_err)?;
+            }
         }
         let mut buf = w.finish().map_err(write_err)?;
         buf.flush().map_err(write_err)?;
@@ -569,20 +478,20 @@ pub fn apply_plan(
     let bytes = tmp.as_file().metadata().map(|m| m.len()).unwrap_or(0);
     tmp.persist(out).map_err(|e| write_err(e.error))?;
     Ok(Applied {
-        pages: pages.len(),
+        pages: plan.pages.len(),
         bytes,
         verification,
     })
 }
 
 /// Errors out when `out` names the same file as `input` (also through links or `..`).
-fn refuse_overwriting_input(input: &Path, out: &Path) -> Result<(), PdfError> {
+fn refuse_overwriting_input(input: &Path, out: &Path) -> Result<(), EngineError> {
     let same = match (std::fs::canonicalize(input), canonical_target(out)) {
         (Ok(a), Some(b)) => a == b,
         _ => false,
     };
     if same {
-        return Err(PdfError::OutputIsInput {
+        return Err(EngineError::OutputIsInput {
             path: out.to_owned(),
         });
     }

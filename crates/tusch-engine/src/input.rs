@@ -14,8 +14,10 @@ use serde::Serialize;
 use tusch_core::{GrayImage, OcrPolicy, PageGeometry, PageText, Rect, Rotation, TextLayer};
 use tusch_ocr::Orientation;
 
-use crate::error::PdfError;
-use crate::source::{sniff, AnnotationKind, FontRuns, PageAnnotation, SourceDocument, NO_FONT};
+use tusch_pdf::source::{sniff, AnnotationKind, FontRuns, PageAnnotation, SourceDocument, NO_FONT};
+use tusch_pdf::PdfError;
+
+use crate::error::EngineError;
 
 /// Most pages an image file may have, and the largest image page in megapixels (an A0
 /// scan at 600 DPI is about 140).
@@ -190,15 +192,15 @@ impl std::fmt::Debug for Document {
 
 impl Document {
     /// Opens a PDF or an image file (recognised by content, not name).
-    pub fn open(path: &Path, ocr: &OcrPolicy) -> Result<Self, PdfError> {
-        let bytes = std::fs::read(path).map_err(|source| PdfError::Read {
+    pub fn open(path: &Path, ocr: &OcrPolicy) -> Result<Self, EngineError> {
+        let bytes = std::fs::read(path).map_err(|source| EngineError::Read {
             path: path.to_owned(),
             source,
         })?;
         Self::from_bytes(bytes, ocr)
     }
 
-    pub fn from_bytes(bytes: Vec<u8>, ocr: &OcrPolicy) -> Result<Self, PdfError> {
+    pub fn from_bytes(bytes: Vec<u8>, ocr: &OcrPolicy) -> Result<Self, EngineError> {
         match InputKind::sniff(&bytes) {
             Some(kind @ (InputKind::Png | InputKind::Jpeg | InputKind::Tiff)) => {
                 let pages = decode_images(&bytes, kind)?;
@@ -246,7 +248,7 @@ impl Document {
     /// with a wrong character map is wrong on every page, and one page may hold too few of
     /// its words to tell): characters in an untrusted font are left out of the text layer,
     /// and their ink is read with OCR like any other ink the text layer does not explain.
-    pub fn from_pdf(doc: SourceDocument, ocr: &OcrPolicy) -> Result<Self, PdfError> {
+    pub fn from_pdf(doc: SourceDocument, ocr: &OcrPolicy) -> Result<Self, EngineError> {
         let mut contents = Vec::with_capacity(doc.page_count());
         for i in 0..doc.page_count() {
             contents.push(doc.page_content(i)?);
@@ -302,9 +304,14 @@ impl Document {
         self.annotations.get(index).map_or(&[], Vec::as_slice)
     }
 
-    pub(crate) fn set_ocr_regions(&mut self, index: usize, regions: usize) {
-        if let Some(p) = self.info.get_mut(index) {
-            p.ocr_regions = regions;
+    /// Records per page what reading its text involved ([`crate::Engine::read`]), for
+    /// reports.
+    pub fn record_readings(&mut self, readings: Vec<crate::PageReading>) {
+        for (p, r) in self.info.iter_mut().zip(readings) {
+            if r.ocr.is_some() {
+                p.ocr = r.ocr;
+            }
+            p.ocr_regions = r.ocr_regions;
         }
     }
 
@@ -321,12 +328,6 @@ impl Document {
         &self.info
     }
 
-    pub(crate) fn set_ocr_summary(&mut self, index: usize, summary: OcrSummary) {
-        if let Some(p) = self.info.get_mut(index) {
-            p.ocr = Some(summary);
-        }
-    }
-
     pub fn ocr_policy(&self) -> &OcrPolicy {
         &self.ocr
     }
@@ -339,9 +340,9 @@ impl Document {
         }
     }
 
-    pub fn geometry(&self, index: usize) -> Result<PageGeometry, PdfError> {
+    pub fn geometry(&self, index: usize) -> Result<PageGeometry, EngineError> {
         match &self.pages {
-            Pages::Pdf(d) => d.geometry(index),
+            Pages::Pdf(d) => Ok(d.geometry(index)?),
             Pages::Images(p) => {
                 let p = p.get(index).ok_or(PdfError::Page {
                     page: index + 1,
@@ -353,11 +354,11 @@ impl Document {
     }
 
     /// The page's own text layer (empty for images).
-    pub fn native_text(&self, index: usize) -> Result<PageText, PdfError> {
+    pub fn native_text(&self, index: usize) -> Result<PageText, EngineError> {
         match &self.pages {
             Pages::Pdf(d) => match self.native.get(index) {
                 Some(t) => Ok(t.clone()),
-                None => d.page_text(index),
+                None => Ok(d.page_text(index)?),
             },
             Pages::Images(_) => Ok(PageText {
                 index,
@@ -396,24 +397,16 @@ impl Document {
         index: usize,
         dpi: u32,
         max_megapixels: u32,
-    ) -> Result<GrayImage, PdfError> {
+    ) -> Result<GrayImage, EngineError> {
         match &self.pages {
-            Pages::Pdf(d) => d.render_gray(index, dpi, max_megapixels),
+            Pages::Pdf(d) => Ok(d.render_gray(index, dpi, max_megapixels)?),
             Pages::Images(pages) => {
                 let p = pages.get(index).ok_or(PdfError::Page {
                     page: index + 1,
                     what: "hittas",
                 })?;
                 let (w, h) = image_geometry(p).pixel_size(dpi as f32);
-                let pixels = u64::from(w) * u64::from(h);
-                if pixels > u64::from(max_megapixels) * 1_000_000 {
-                    return Err(PdfError::PageTooLarge {
-                        page: index + 1,
-                        megapixels: pixels.div_ceil(1_000_000),
-                        dpi,
-                        limit: max_megapixels,
-                    });
-                }
+                tusch_pdf::check_raster_size(index + 1, w, h, dpi, max_megapixels)?;
                 Ok(resample(&p.image, w, h))
             }
         }
@@ -458,7 +451,7 @@ fn decide(
     index: usize,
     geometry: &PageGeometry,
     layer: &TextLayer,
-    images: &[crate::source::PageImage],
+    images: &[tusch_pdf::source::PageImage],
     ocr: &OcrPolicy,
 ) -> PageInfo {
     let text = layer.text();
@@ -583,7 +576,7 @@ fn without_fonts(
     (out, dropped, invisible)
 }
 
-fn bad(e: impl std::fmt::Display) -> PdfError {
+fn bad(e: impl std::fmt::Display) -> EngineError {
     // Decoder messages name formats and limits, never pixels.
     let detail: String = e
         .to_string()
@@ -593,7 +586,7 @@ fn bad(e: impl std::fmt::Display) -> PdfError {
         .chars()
         .take(120)
         .collect();
-    PdfError::BadImage { detail }
+    EngineError::BadImage { detail }
 }
 
 /// A plausible scan resolution for an image of `w` × `h` pixels whose file says `dpi`.
@@ -614,7 +607,7 @@ fn plausible_dpi(w: u32, h: u32, dpi: Option<f32>) -> f32 {
     }
 }
 
-fn check_size(w: u32, h: u32) -> Result<(), PdfError> {
+fn check_size(w: u32, h: u32) -> Result<(), EngineError> {
     if w == 0 || h == 0 {
         return Err(bad("bilden är tom"));
     }
@@ -627,7 +620,7 @@ fn check_size(w: u32, h: u32) -> Result<(), PdfError> {
     Ok(())
 }
 
-fn decode_images(bytes: &[u8], kind: InputKind) -> Result<Vec<ImagePage>, PdfError> {
+fn decode_images(bytes: &[u8], kind: InputKind) -> Result<Vec<ImagePage>, EngineError> {
     match kind {
         InputKind::Tiff => decode_tiff(bytes),
         _ => {
@@ -710,7 +703,7 @@ fn jfif_dpi(bytes: &[u8]) -> Option<f32> {
     }
 }
 
-fn decode_tiff(bytes: &[u8]) -> Result<Vec<ImagePage>, PdfError> {
+fn decode_tiff(bytes: &[u8]) -> Result<Vec<ImagePage>, EngineError> {
     use tiff::decoder::{Decoder, DecodingResult};
     use tiff::tags::Tag;
     use tiff::ColorType;
@@ -934,13 +927,13 @@ mod tests {
         let mut bytes = png(100, 100, None);
         bytes.truncate(60);
         let e = Document::from_bytes(bytes, &OcrPolicy::default()).unwrap_err();
-        assert!(matches!(e, PdfError::BadImage { .. }), "{e}");
+        assert!(matches!(e, EngineError::BadImage { .. }), "{e}");
         let e = Document::from_bytes(b"\xFF\xD8\xFFgarbage".to_vec(), &OcrPolicy::default())
             .unwrap_err();
         assert!(e.to_string().contains("bildfilen"), "{e}");
         let e =
             Document::from_bytes(b"II*\0\x08\0\0\0".to_vec(), &OcrPolicy::default()).unwrap_err();
-        assert!(matches!(e, PdfError::BadImage { .. }), "{e}");
+        assert!(matches!(e, EngineError::BadImage { .. }), "{e}");
     }
 
     #[test]

@@ -6,9 +6,8 @@
 use std::path::PathBuf;
 
 use tusch_core::{GrayImage, OcrPolicy, PageText};
-use tusch_pdf::pipeline::{extract_document_text, NoProgress};
+use tusch_engine::{Document, Engine, NoProgress, OcrReason};
 use tusch_pdf::source::AnnotationKind;
-use tusch_pdf::{Document, OcrReason};
 
 fn realworld(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -20,8 +19,13 @@ fn open(name: &str) -> Document {
     Document::open(&realworld(name), &OcrPolicy::default()).unwrap()
 }
 
+/// What the detectors read; the name model is not what these tests are about.
 fn read(doc: &mut Document) -> Vec<PageText> {
-    extract_document_text(doc, None, 80, &NoProgress).unwrap()
+    let mut config = tusch_core::Config::default();
+    config.ner.enabled = false;
+    config.output.max_megapixels = 80;
+    let engine = Engine::from_config(config).unwrap();
+    engine.read(doc, &NoProgress).unwrap()
 }
 
 /// Letters and digits only, lower case: the layer's spacing is not what is tested.

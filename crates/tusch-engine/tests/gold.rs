@@ -14,7 +14,8 @@ use std::path::PathBuf;
 use regex::Regex;
 use serde_json::Value;
 use tusch_core::Config;
-use tusch_pdf::pipeline::{analyze, extract_text};
+use tusch_engine::pipeline::extract_text;
+use tusch_engine::Engine;
 use tusch_pdf::SourceDocument;
 
 fn root() -> PathBuf {
@@ -60,10 +61,9 @@ const RULE_CATEGORIES: &[&str] = &[
 #[test]
 fn recall_and_precision_on_gold_fixtures() {
     // The default engine, as `tusch batch` runs it: rules and the NER model.
-    let engine = tusch_ner::build_engine(&Config::default()).unwrap_or_else(|e| {
+    let engine = Engine::from_config(Config::default()).unwrap_or_else(|e| {
         panic!("the NER model must load for the gold test (models/tusch-ner-sv): {e}")
     });
-    let analyzer = engine.analyzer;
     let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
     let (mut findings_total, mut findings_ok) = (0usize, 0usize);
     let mut missed = Vec::new();
@@ -81,7 +81,7 @@ fn recall_and_precision_on_gold_fixtures() {
         let file = gold["file"].as_str().unwrap();
         let doc = SourceDocument::open(&root().join("documents").join(file)).unwrap();
         let pages = extract_text(&doc).unwrap();
-        let found = analyze(&pages, &analyzer);
+        let found = engine.detect(&pages);
         let mut gold_spans: Vec<Vec<Range<usize>>> = vec![Vec::new(); pages.len()];
         for m in gold["must_mask"].as_array().unwrap() {
             let text = m["text"].as_str().unwrap();
