@@ -2,6 +2,7 @@
 //! `tusch-pdf`.
 #![allow(clippy::print_stdout)]
 
+mod audit;
 mod batch;
 mod detect_text;
 mod report;
@@ -99,6 +100,11 @@ enum Command {
         input: PathBuf,
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+    /// Granskningsloggen: kontrollera kedjan eller exportera den för diariet.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
     },
 }
 
@@ -263,6 +269,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Audit { command } => audit::run(command),
     }
 }
 
