@@ -44,7 +44,7 @@ pub const NO_PROVISION: &str = "utan lagrum";
 /// `lagrum=antal;…`, both sorted by name, masks without a provision last
 /// ([`NO_PROVISION`]).
 ///
-/// The chain is not checked here (that is [`crate::verify`]'s job; `tusch audit export`
+/// The chain is not checked here (that is [`crate::verify()`]'s job; `tusch audit export`
 /// runs it first and warns): a record is exported as it stands. A torn last line is not a
 /// record and is skipped; any other line that is not a record is an error.
 pub fn export_csv(path: impl AsRef<Path>, out: impl Write) -> Result<u64, AuditError> {

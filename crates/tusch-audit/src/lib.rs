@@ -46,7 +46,7 @@
 //!
 //! `seq` counts from 1; `prev` is the lower-case hex sha256 of the previous line's exact
 //! bytes without its newline (64 zeros on the first line). A line that repaired a torn
-//! tail also has `"repaired_torn_tail":true` and `torn_tail_bytes`. [`verify`] walks the
+//! tail also has `"repaired_torn_tail":true` and `torn_tail_bytes`. [`verify()`] walks the
 //! chain and names the first broken line and why:
 //!
 //! - a line edited → the next line's `prev` no longer matches ([`Problem::Prev`]);
@@ -59,7 +59,7 @@
 //!
 //! - **Lines cut from the end.** A log whose last lines were removed is a valid, shorter
 //!   chain. Only an anchor kept outside the log shows it: the last `seq` and sha256, which
-//!   [`verify`] returns ([`VerifySummary::last_seq`], [`VerifySummary::last_sha256`]) and
+//!   [`verify()`] returns ([`VerifySummary::last_seq`], [`VerifySummary::last_sha256`]) and
 //!   `tusch audit verify` prints, for IT to note (in the diarium, a ticket) now and then. A
 //!   later log must still contain that line with that hash.
 //! - **A rewrite from some line on.** The hashes are not keyed, so someone who can write
@@ -72,7 +72,7 @@
 //!
 //! ## Crash safety and concurrency
 //!
-//! See [`log`](crate::log): an exclusive `flock` per append, the last line read from the end,
+//! See [`log`]: an exclusive `flock` per append, the last line read from the end,
 //! one `write_all` of the line and its newline, `sync_data`. A crash leaves at most a torn
 //! last line, which the next append truncates and records; lines before it are never
 //! rewritten. Verification and export read under a shared lock.

@@ -89,9 +89,10 @@ impl AuditLog {
         Self::open_with_mode(path, DEFAULT_MODE)
     }
 
-    /// As [`AuditLog::open`], with the mode a new file gets on unix: `0o640` for a
-    /// system-wide log under `/var/log/tusch/` that a group (e.g. `adm`) may read. An
-    /// existing file keeps its mode. Ignored elsewhere.
+    /// As [`AuditLog::open`], with the mode a new file gets on unix (the umask still
+    /// applies): `0o640` for a system-wide log under `/var/log/tusch/` written by one
+    /// account and read by a group (e.g. `adm`), `0o660` for one that several users write
+    /// through a shared group. An existing file keeps its mode.
     pub fn open_with_mode(path: impl Into<PathBuf>, mode: u32) -> Result<Self, AuditError> {
         let log = Self {
             path: path.into(),
