@@ -5,6 +5,7 @@
 //! verify, 2 a usage or configuration error (nothing was attempted).
 #![allow(clippy::print_stdout)]
 
+mod audit;
 mod batch;
 mod detect_text;
 mod report;
@@ -101,6 +102,11 @@ enum Command {
         input: PathBuf,
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+    /// Granskningsloggen: kontrollera kedjan eller exportera den för diariet.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
     },
 }
 
@@ -274,6 +280,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Audit { command } => audit::run(command),
     }
 }
 

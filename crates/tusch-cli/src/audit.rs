@@ -1,0 +1,134 @@
+//! `tusch audit verify` and `tusch audit export --csv`: the audit log (tusch-audit) for
+//! kommun IT and the diarium. Writing the log is the engine's job; this only reads it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Subcommand;
+use tusch_audit::AuditError;
+
+use crate::chain;
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum AuditCommand {
+    /// Kontrollera att granskningsloggens kedja är obruten.
+    ///
+    /// Visar om någon rad har ändrats, tagits bort eller flyttats. Avslutas med 0 om loggen
+    /// är intakt och 1 om den är bruten, med raden och orsaken. Skriver ut ankaret (sista
+    /// löpnummer och sha256) att anteckna utanför loggen: rader som tagits bort i slutet
+    /// syns bara mot det.
+    Verify {
+        /// Loggfilen (standard: $XDG_STATE_HOME/tusch/audit.jsonl, annars
+        /// ~/.local/state/tusch/audit.jsonl).
+        path: Option<PathBuf>,
+    },
+    /// Exportera granskningsloggen för diariet.
+    ///
+    /// En rad per utlämnat dokument: tid, användare, dator, fil, sha256, sidor, maskeringar
+    /// per kategori och lagrum, manuella rutor, version, modell. En bruten kedja ger en
+    /// varning, men exporten görs.
+    Export {
+        /// Som CSV (kommaseparerad, UTF-8, RFC 4180).
+        #[arg(long, required = true)]
+        csv: bool,
+        /// Loggfilen (standard: som för `tusch audit verify`).
+        path: Option<PathBuf>,
+        /// Skriv exporten till den här filen i stället för till standard ut.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+pub(crate) fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        AuditCommand::Verify { path } => verify(&log_path(path)?),
+        AuditCommand::Export {
+            csv: _,
+            path,
+            output,
+        } => export(&log_path(path)?, output.as_deref()),
+    }
+}
+
+fn log_path(path: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match path {
+        Some(p) => Ok(p),
+        None => Ok(tusch_audit::default_path()?),
+    }
+}
+
+fn verify(path: &Path) -> anyhow::Result<ExitCode> {
+    match tusch_audit::verify(path) {
+        Ok(s) => {
+            println!("{}: intakt, {} rader", path.display(), s.lines);
+            if let (Some(first), Some(last)) = (&s.first_time, &s.last_time) {
+                println!("  poster från {first} till {last}");
+            }
+            if let (Some(seq), Some(hash)) = (s.last_seq, &s.last_sha256) {
+                println!("  ankare: löpnummer {seq}, sha256 {hash}");
+                println!(
+                    "  (anteckna ankaret utanför loggen: rader som tagits bort i slutet syns bara mot det)"
+                );
+            }
+            for seq in &s.repaired {
+                println!(
+                    "  obs: rad {seq} reparerade en avbruten skrivning; den posten finns inte i loggen"
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) if e.is_broken_log() => {
+            println!("{}: BRUTEN", path.display());
+            match &e {
+                AuditError::Broken { line, problem, .. } => println!("  rad {line}: {problem}"),
+                AuditError::Unreadable { line, source, .. } => {
+                    println!("  rad {line} är ingen giltig loggrad: {source}")
+                }
+                other => println!("  {}", chain(other)),
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn export(path: &Path, output: Option<&Path>) -> anyhow::Result<ExitCode> {
+    // The export shows the records as they stand; a broken chain is worth a warning, not
+    // a refusal (IT needs the records most when something is wrong).
+    match tusch_audit::verify(path) {
+        Ok(_) => {}
+        Err(e) if e.is_broken_log() => eprintln!(
+            "tusch: varning: granskningsloggen är bruten ({}); exporten visar posterna som de står",
+            chain(&e)
+        ),
+        Err(e) => return Err(e.into()),
+    }
+    match output {
+        None => {
+            tusch_audit::export_csv(path, std::io::stdout().lock())?;
+        }
+        Some(out) => {
+            // Written beside the target and renamed, so a failed export leaves no half file.
+            let dir = out
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".tusch-export-")
+                .suffix(".part")
+                .tempfile_in(dir)
+                .with_context(|| format!("kunde inte skriva {}", out.display()))?;
+            let rows = tusch_audit::export_csv(path, tmp.as_file_mut())?;
+            tmp.as_file_mut()
+                .flush()
+                .and_then(|()| tmp.as_file().sync_all())
+                .with_context(|| format!("kunde inte skriva {}", out.display()))?;
+            tmp.persist(out)
+                .with_context(|| format!("kunde inte skriva {}", out.display()))?;
+            eprintln!("{}: {rows} poster exporterade", out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
