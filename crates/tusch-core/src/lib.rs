@@ -35,7 +35,9 @@ pub use error::ConfigError;
 pub use finding::{Category, Explanation, Finding, Validation};
 pub use geom::{DisplayRect, PageGeometry, PixelRect, Rect, Rotation};
 pub use plan::{Mask, MaskState, PagePlan, RedactionPlan};
-pub use policy::{Config, DetectionPolicy, Encoding, NerPolicy, OcrMode, OcrPolicy, OutputPolicy};
+pub use policy::{
+    AuditPolicy, Config, DetectionPolicy, Encoding, NerPolicy, OcrMode, OcrPolicy, OutputPolicy,
+};
 pub use raster::GrayImage;
 pub use text::{PageText, TextChar, TextLayer};
 

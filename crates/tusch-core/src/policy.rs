@@ -18,6 +18,29 @@ pub struct Config {
     pub output: OutputPolicy,
     pub ner: NerPolicy,
     pub ocr: OcrPolicy,
+    pub audit: AuditPolicy,
+}
+
+/// `[audit]`: where every export and every document of a batch is recorded (one
+/// hash-chained JSON line each, never document text; see `docs/audit.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditPolicy {
+    /// The audit log. Unset: the user's own, `$XDG_STATE_HOME/tusch/audit.jsonl` (or
+    /// `~/.local/state/tusch/audit.jsonl`); a kommun sets a shared one, e.g.
+    /// `/var/log/tusch/audit.jsonl`.
+    pub path: Option<std::path::PathBuf>,
+    /// `false` turns the audit trail off (tests, trials). On by default.
+    pub enabled: bool,
+}
+
+impl Default for AuditPolicy {
+    fn default() -> Self {
+        Self {
+            path: None,
+            enabled: true,
+        }
+    }
 }
 
 impl Config {
@@ -349,5 +372,28 @@ mod tests {
         assert!(Config::from_toml("[ner]\nenable = false").is_err());
         assert!(Config::from_toml("[ner]\nbatch_size = 0").is_err());
         assert!(Config::from_toml("[ner]\ncategories = [\"phone\"]").is_err());
+    }
+}
+
+#[cfg(test)]
+mod audit_policy_tests {
+    use super::*;
+
+    #[test]
+    fn the_audit_trail_is_on_by_default_and_its_path_configurable() {
+        assert!(Config::default().audit.enabled);
+        let c = Config::from_toml("[audit]\npath = \"/var/log/tusch/audit.jsonl\"\n").unwrap();
+        assert!(c.audit.enabled);
+        assert_eq!(
+            c.audit.path.as_deref(),
+            Some(std::path::Path::new("/var/log/tusch/audit.jsonl"))
+        );
+        assert!(
+            !Config::from_toml("[audit]\nenabled = false\n")
+                .unwrap()
+                .audit
+                .enabled
+        );
+        assert!(Config::from_toml("[audit]\nfil = \"x\"\n").is_err());
     }
 }
