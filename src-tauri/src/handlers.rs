@@ -245,10 +245,14 @@ mod tests {
             .join(name)
     }
 
+    /// The app with its autosaves in `store` and its audit log beside them (never the
+    /// user's own log).
     fn app(store: &Path) -> App {
+        let mut config = Config::default();
+        config.audit.path = Some(store.join("audit.jsonl"));
         App {
             session: Arc::new(Mutex::new(Session::new(
-                Config::default(),
+                config,
                 Catalogue::bundled(),
                 Store::new(store),
             ))),
@@ -317,6 +321,23 @@ mod tests {
             std::fs::read(&pdf).unwrap(),
             std::fs::read(fixture("beslut-bistand.pdf")).unwrap()
         );
+
+        // Issue 14: the export is in the audit log, hash-chained, with no masked text.
+        let log = dir.path().join("store").join("audit.jsonl");
+        let summary = tusch_review::audit::verify(&log).unwrap();
+        assert_eq!(summary.lines, 1);
+        let line = std::fs::read_to_string(&log).unwrap();
+        assert!(line.contains("\"export\"") && line.contains("beslut-bistand.pdf"));
+        assert!(
+            line.contains("tusch-ner-sv"),
+            "the model is recorded: {line}"
+        );
+        for m in &view.masks {
+            if m.state == MaskState::Accepted {
+                let text = m.text.as_deref().unwrap().trim();
+                assert!(!line.contains(text), "the audit log leaks masked text");
+            }
+        }
     }
 
     #[test]

@@ -110,7 +110,12 @@ async function main() {
   copyFileSync(join(root, "fixtures/documents", fixture), pdf);
   mkdirSync(join(work, "data"));
   mkdirSync(join(work, "config"));
-  const env = { ...process.env, XDG_DATA_HOME: join(work, "data"), XDG_CONFIG_HOME: join(work, "config") };
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: join(work, "data"),
+    XDG_CONFIG_HOME: join(work, "config"),
+    XDG_STATE_HOME: join(work, "state"),
+  };
 
   const driver = spawn(findDriver(), ["--port", "4444", "--native-port", "4445"], { env, stdio: ["ignore", "inherit", "inherit"] });
   let driverExited = false;
@@ -259,6 +264,9 @@ async function main() {
     check(existsSync(pdf.replace(/\.pdf$/, "-underlag.txt")), "wrote the decision summary beside it");
     const v = spawnSync(tusch, ["verify", out], { encoding: "utf8" });
     check(v.status === 0, `tusch verify passes (exit ${v.status})`);
+    // Issue 14: the export is in the audit log, and the chain verifies.
+    const audit = spawnSync(tusch, ["audit", "verify", join(work, "state", "tusch", "audit.jsonl")], { encoding: "utf8" });
+    check(audit.status === 0, `the export is in the audit log and tusch audit verify passes (exit ${audit.status})`);
 
     const original = norm(ocr(pdf, work, "orig"));
     const redacted = norm(ocr(out, work, "out"));

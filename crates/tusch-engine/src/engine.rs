@@ -282,13 +282,17 @@ impl Engine {
         out: &Path,
         progress: &dyn Progress,
     ) -> Result<Redacted, EngineError> {
-        let planned = self.plan_file(input, MaskState::Accepted, progress)?;
-        let applied = self.apply(&planned.doc, &planned.plan, input, out, progress)?;
-        Ok(Redacted {
-            doc: planned.doc,
-            plan: planned.plan,
-            applied,
-        })
+        let Planned {
+            doc,
+            pages,
+            findings,
+            plan,
+        } = self.plan_file(input, MaskState::Accepted, progress)?;
+        // The text is not needed to write the output: a long document's text layers are
+        // freed before its pages are rendered and verified.
+        drop((pages, findings));
+        let applied = self.apply(&doc, &plan, input, out, progress)?;
+        Ok(Redacted { doc, plan, applied })
     }
 }
 

@@ -171,9 +171,12 @@ pub struct Document {
     pages: Pages,
     info: Vec<PageInfo>,
     /// The PDF's own text layers, read once when the document was opened (the OCR
-    /// decision needs them) and handed out by [`Document::native_text`]: only characters
+    /// decision needs them) and handed out — moved, not copied, so a 1,000-page document
+    /// holds its text once — by [`Document::native_text`]: only characters
     /// whose font is trusted.
-    native: Vec<PageText>,
+    native: std::sync::Mutex<Vec<Option<PageText>>>,
+    /// Fonts whose text is not trusted, to read a page's text again the same way.
+    untrusted: std::collections::HashSet<String>,
     /// Per page, the text of drawn annotations and form fields.
     annotations: Vec<Vec<PageAnnotation>>,
     /// Per page, characters of `native` drawn invisibly.
@@ -229,7 +232,8 @@ impl Document {
                     kind,
                     pages: Pages::Images(pages),
                     info,
-                    native: Vec::new(),
+                    native: std::sync::Mutex::new(Vec::new()),
+                    untrusted: Default::default(),
                     annotations: Vec::new(),
                     invisible: Vec::new(),
                     ocr: ocr.clone(),
@@ -278,14 +282,15 @@ impl Document {
                 .collect();
             page.annotations = drawn.len();
             info.push(page);
-            native.push(PageText { layer, ..c.text });
+            native.push(Some(PageText { layer, ..c.text }));
             annotations.push(drawn);
         }
         Ok(Self {
             kind: InputKind::Pdf,
             pages: Pages::Pdf(doc),
             info,
-            native,
+            native: std::sync::Mutex::new(native),
+            untrusted,
             annotations,
             invisible,
             ocr: ocr.clone(),
@@ -353,13 +358,27 @@ impl Document {
         }
     }
 
-    /// The page's own text layer (empty for images).
+    /// The page's own text layer (empty for images): only characters in trusted fonts.
+    /// The first call hands over the layer read when the document was opened; later calls
+    /// read it again from the PDF, the same way.
     pub fn native_text(&self, index: usize) -> Result<PageText, EngineError> {
         match &self.pages {
-            Pages::Pdf(d) => match self.native.get(index) {
-                Some(t) => Ok(t.clone()),
-                None => Ok(d.page_text(index)?),
-            },
+            Pages::Pdf(d) => {
+                let kept = self
+                    .native
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .get_mut(index)
+                    .and_then(Option::take);
+                match kept {
+                    Some(t) => Ok(t),
+                    None => {
+                        let c = d.page_content(index)?;
+                        let (layer, _, _) = without_fonts(&c.text.layer, &c.fonts, &self.untrusted);
+                        Ok(PageText { layer, ..c.text })
+                    }
+                }
+            }
             Pages::Images(_) => Ok(PageText {
                 index,
                 geometry: self.geometry(index)?,

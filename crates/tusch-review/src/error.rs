@@ -45,6 +45,8 @@ pub enum ReviewError {
     Engine(#[source] EngineError),
     #[error("exporten misslyckades")]
     Export(#[source] EngineError),
+    #[error("exporten kunde inte föras in i granskningsloggen och sparades inte")]
+    Audit(#[source] tusch_audit::AuditError),
     #[error("kunde inte skriva {path}")]
     Write {
         path: PathBuf,
@@ -57,7 +59,7 @@ impl ReviewError {
     /// A stable code for the window to branch on (the message is for the registrar and may
     /// be reworded): `document`, `no_such_document`, `no_such_mask`, `no_such_page`,
     /// `not_ready`, `undecided`, `no_text`, `bad_box`, `save`, `bad_save`, `catalogue`,
-    /// `engine`, `export`, `write`.
+    /// `engine`, `export`, `audit`, `write`.
     pub fn code(&self) -> &'static str {
         match self {
             ReviewError::Document { .. } => "document",
@@ -73,6 +75,7 @@ impl ReviewError {
             ReviewError::Catalogue { .. } => "catalogue",
             ReviewError::Engine(_) => "engine",
             ReviewError::Export(_) => "export",
+            ReviewError::Audit(_) => "audit",
             ReviewError::Write { .. } => "write",
         }
     }

@@ -36,6 +36,8 @@ pub use review::{Origin, Review, ReviewMask};
 pub use select::{select_text, TextSelection};
 pub use session::{AnalysisJob, EngineSlot, ExportJob, Session};
 pub use store::{SavedReview, Store};
+/// The audit trail every export appends to (`[audit]`).
+pub use tusch_audit as audit;
 /// The core types the window speaks in (categories, rectangles, mask states, the
 /// configuration), so the desktop shell depends on this crate alone.
 pub use tusch_core as core;

@@ -41,6 +41,13 @@ impl EngineSlot {
         Ok(engine)
     }
 
+    /// The loaded name model's name and sha256, once the engine is built.
+    pub fn model(&self) -> Option<(String, String)> {
+        let slot = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+        let m = slot.as_ref()?.model()?;
+        Some((m.name.clone(), m.model_sha256.clone()))
+    }
+
     /// How many times an engine was built (the model loaded): one per session.
     pub fn builds(&self) -> usize {
         self.builds.load(Ordering::Relaxed)
@@ -299,6 +306,9 @@ impl Session {
         Ok(ExportJob {
             source: Arc::clone(&doc.source),
             input: doc.path.clone(),
+            input_sha256: doc.sha256.clone(),
+            audit: self.config.audit.clone(),
+            model: self.engine.model(),
             summary_text: summary::text(doc, &plan, &output),
             plan,
             output,
@@ -482,6 +492,10 @@ pub struct ExportJob {
     summary_path: PathBuf,
     summary_text: String,
     policy: tusch_core::OutputPolicy,
+    input_sha256: String,
+    audit: tusch_core::AuditPolicy,
+    /// The name model of the session's engine (name, sha256), when one was loaded.
+    model: Option<(String, String)>,
 }
 
 impl ExportJob {
@@ -497,6 +511,11 @@ impl ExportJob {
             progress,
         )
         .map_err(ReviewError::Export)?;
+        // Fail-closed: a release the kommun cannot account for is not kept.
+        if let Err(e) = self.record_in_audit_log() {
+            let _ = std::fs::remove_file(&self.output);
+            return Err(e);
+        }
         let summary = summary::write(&self.summary_path, &self.summary_text)
             .ok()
             .map(|()| self.summary_path.clone());
@@ -513,6 +532,46 @@ impl ExportJob {
                 .collect(),
             summary,
         })
+    }
+}
+
+impl ExportJob {
+    /// Appends the export to the audit log (`[audit]`): hashes, pages, masks per page,
+    /// category and provision, manual or not, the model — never text.
+    fn record_in_audit_log(&self) -> Result<(), ReviewError> {
+        if !self.audit.enabled {
+            return Ok(());
+        }
+        let path = match &self.audit.path {
+            Some(p) => p.clone(),
+            None => tusch_audit::default_path().map_err(ReviewError::Audit)?,
+        };
+        let output_sha = tusch_audit::sha256_file(&self.output).map_err(ReviewError::Audit)?;
+        let mut record = tusch_audit::AuditRecord::builder(
+            tusch_audit::EventKind::Export,
+            &self.input,
+            &self.input_sha256,
+            output_sha,
+        )
+        .pages(self.plan.pages.len())
+        .tool_version(tusch_core::VERSION);
+        for page in &self.plan.pages {
+            for m in page.masks.iter().filter(|m| m.state == MaskState::Accepted) {
+                record = record.mask(
+                    page.index + 1,
+                    m.category.as_str(),
+                    m.provision.as_deref(),
+                    m.explanation.detector == "registrator",
+                );
+            }
+        }
+        if let Some((name, sha)) = &self.model {
+            record = record.model(name, sha);
+        }
+        tusch_audit::AuditLog::open(path)
+            .and_then(|log| log.append(&record.build()))
+            .map_err(ReviewError::Audit)?;
+        Ok(())
     }
 }
 
