@@ -370,33 +370,8 @@ fn strip_genitive(name: &str) -> &str {
     name
 }
 
-/// Step 6: overlapping findings become one, spanning both, with the category and
-/// explanation of the higher-scoring one.
-pub fn merge_overlaps(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.sort_by(|a, b| {
-        a.span
-            .start
-            .cmp(&b.span.start)
-            .then(b.span.end.cmp(&a.span.end))
-    });
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings {
-        match out.last_mut() {
-            Some(last) if f.span.start < last.span.end => {
-                let end = last.span.end.max(f.span.end);
-                if f.score > last.score {
-                    let start = last.span.start;
-                    *last = f;
-                    last.span = start..end;
-                } else {
-                    last.span.end = end;
-                }
-            }
-            _ => out.push(f),
-        }
-    }
-    out
-}
+/// Step 6: overlapping findings become one ([`crate::finding::merge_overlaps`]).
+pub use crate::finding::merge_overlaps;
 
 #[cfg(test)]
 mod tests {

@@ -181,3 +181,31 @@ impl Finding {
         }
     }
 }
+
+/// Overlapping findings become one, spanning both, with the category and
+/// explanation of the higher-scoring one.
+pub fn merge_overlaps(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+    });
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match out.last_mut() {
+            Some(last) if f.span.start < last.span.end => {
+                let end = last.span.end.max(f.span.end);
+                if f.score > last.score {
+                    let start = last.span.start;
+                    *last = f;
+                    last.span = start..end;
+                } else {
+                    last.span.end = end;
+                }
+            }
+            _ => out.push(f),
+        }
+    }
+    out
+}

@@ -12,11 +12,28 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::detect::names::is_known_name;
 use crate::detect::util::{fold_diacritics, WordList};
 
 /// Lower-case Swedish words from the NER corpora that are never part of a person's name
 /// there (`data/common_words.txt`).
+/// First names (SCB), the first names that are also ordinary words, and common surnames:
+/// the name lists every part of Tusch shares (the name detectors, the NER filter, OCR
+/// repair), in one place.
+pub(crate) static FORNAMN: LazyLock<WordList> =
+    LazyLock::new(|| WordList::new(include_str!("../data/fornamn.txt")));
+pub(crate) static FORNAMN_ORD: LazyLock<WordList> =
+    LazyLock::new(|| WordList::new(include_str!("../data/fornamn_ord.txt")));
+pub(crate) static EFTERNAMN: LazyLock<WordList> =
+    LazyLock::new(|| WordList::new(include_str!("../data/efternamn.txt")));
+
+/// Whether `word` (any case) is a first name from the SCB list that is not also an ordinary
+/// word, or one of the common surnames. The NER detector uses it to keep a model finding
+/// that its common-noun filter would otherwise drop; OCR repair to trust a reading.
+pub fn is_known_name(word: &str) -> bool {
+    let w = word.to_lowercase();
+    (FORNAMN.contains(&w) && !FORNAMN_ORD.contains(&w)) || EFTERNAMN.contains(&w)
+}
+
 pub static COMMON_WORDS: LazyLock<WordList> =
     LazyLock::new(|| WordList::new(include_str!("../data/common_words.txt")));
 

@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use tusch_core::detect::names::is_known_name;
 use tusch_core::detect::util::fold_diacritics;
+use tusch_core::lexicon::is_known_name;
 use tusch_core::lexicon::{COMMON_WORDS, COMMON_WORDS_FOLDED};
 
 use tusch_core::{Category, Detector, Explanation, Finding, Validation};

@@ -1,6 +1,6 @@
 //! From OCR words to a text layer: one box per character, in user space of the page.
 
-use tusch_core::detect::names::is_known_name;
+use tusch_core::lexicon::is_known_name;
 use tusch_core::{DisplayRect, GrayImage, PageGeometry, Rect, TextLayer};
 
 use crate::{OcrWord, Orientation, PixelBox};

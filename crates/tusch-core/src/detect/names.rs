@@ -65,26 +65,13 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::util::{is_hspace, WordList};
+use super::util::is_hspace;
 use super::{explain, Detector};
 use crate::finding::{Category, Finding, Validation};
 
 const NAME: &str = "names";
 
-static FORNAMN: LazyLock<WordList> =
-    LazyLock::new(|| WordList::new(include_str!("../../data/fornamn.txt")));
-static FORNAMN_ORD: LazyLock<WordList> =
-    LazyLock::new(|| WordList::new(include_str!("../../data/fornamn_ord.txt")));
-static EFTERNAMN: LazyLock<WordList> =
-    LazyLock::new(|| WordList::new(include_str!("../../data/efternamn.txt")));
-
-/// Whether `word` (any case) is a first name from the SCB list that is not also an ordinary
-/// word, or one of the common surnames. The NER detector uses it to keep a model finding
-/// that its common-noun filter would otherwise drop.
-pub fn is_known_name(word: &str) -> bool {
-    let w = word.to_lowercase();
-    (FORNAMN.contains(&w) && !FORNAMN_ORD.contains(&w)) || EFTERNAMN.contains(&w)
-}
+use crate::lexicon::{EFTERNAMN, FORNAMN, FORNAMN_ORD};
 
 static WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\p{L}[\p{L}\p{M}]*(?:[-'’]\p{L}[\p{L}\p{M}]*)*").expect("word pattern compiles")
@@ -1302,7 +1289,7 @@ fn context_rule(text: &str, tokens: &[Token<'_>], i: usize) -> Option<Finding> {
 /// Overlapping findings of this detector become one: the union, with the best score —
 /// the analyzer's own merge, so both steps agree on what "overlapping" means.
 fn merge(found: Vec<Finding>) -> Vec<Finding> {
-    crate::analyzer::merge_overlaps(found)
+    crate::finding::merge_overlaps(found)
 }
 
 #[cfg(test)]
