@@ -17,7 +17,7 @@ ORT_WHEEL_VERSION=1.31.1      # onnxruntime: matches ort's api-31
 ORT_WHEEL=onnxruntime-1.31.1-cp311-cp311-manylinux_2_28_x86_64.whl
 ORT_SHA256=5752bd508126ae7c49894d3b9d2e83f0c3d487319246d04c444b393308d7ad7f
 
-APT_PACKAGES=(build-essential pkg-config poppler-utils qpdf tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng tesseract-ocr-osd
+APT_PACKAGES=(build-essential pkg-config poppler-utils qpdf time tesseract-ocr tesseract-ocr-swe tesseract-ocr-eng tesseract-ocr-osd
   # the desktop app (Tauri 2 on WebKitGTK) and its end-to-end test (WebKitWebDriver, Xvfb);
   # Node.js and npm for its front end come with the machine
   libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev

@@ -15,6 +15,11 @@ use crate::error::NerError;
 use crate::manifest::Manifest;
 use crate::windows;
 
+/// Pages whose windows are batched together: enough windows to keep every core busy with
+/// well-filled batches, few enough that a 1,000-page document's token ids and logits are
+/// never all held at once.
+pub const PAGE_GROUP: usize = 48;
+
 /// What model is running, for reports (never document text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelInfo {
@@ -214,9 +219,19 @@ impl NerModel {
         Ok((ids, offsets))
     }
 
-    /// Entities on each page, in page order. All windows of all pages are batched together
-    /// (longest first, so a batch pads little).
+    /// Entities on each page, in page order. Pages go through in groups of
+    /// [`PAGE_GROUP`]: within a group all windows are batched together (longest first, so a
+    /// batch pads little); between groups the token ids and logits are freed, so memory
+    /// does not grow with the document (a page's entities depend only on its own windows).
     pub fn entities(&self, pages: &[&str]) -> Result<Vec<Vec<Entity>>, NerError> {
+        let mut out = Vec::with_capacity(pages.len());
+        for group in pages.chunks(PAGE_GROUP) {
+            out.extend(self.entities_of_group(group)?);
+        }
+        Ok(out)
+    }
+
+    fn entities_of_group(&self, pages: &[&str]) -> Result<Vec<Vec<Entity>>, NerError> {
         let encoded: Vec<(Vec<i64>, Vec<Range<usize>>)> = pages
             .iter()
             .map(|t| self.encode(t))

@@ -68,10 +68,18 @@ impl std::error::Error for VerifyError {}
 
 /// Verifies a file on disk.
 pub fn verify_file(path: &Path, expect: &VerifyExpectations) -> Result<VerifyReport, VerifyError> {
-    let bytes = std::fs::read(path).map_err(|e| VerifyError {
+    let unreadable = |e: std::io::Error| VerifyError {
         failures: vec![format!("cannot read the file: {e}")],
+    };
+    // The file is read twice rather than held twice: pdfium's text check takes the bytes
+    // and frees them, then the structure and mask checks parse the file afresh. A
+    // 1,000-page output is never in memory as bytes and as parsed objects at once.
+    let mut text_failures = Vec::new();
+    no_text(std::fs::read(path).map_err(unreadable)?, &mut text_failures);
+    let doc = lopdf::Document::load(path).map_err(|_| VerifyError {
+        failures: vec!["the file is not a readable PDF".into()],
     })?;
-    verify_owned(bytes, expect)
+    checks(&doc, text_failures, expect)
 }
 
 /// The pixels of each page of a Tusch output, decoded as a viewer shows them: the one
@@ -105,7 +113,6 @@ pub fn verify_bytes(
 /// scan is done, so a 1,000-page output is not held twice (bytes and parsed objects) while
 /// its masks are decoded.
 fn verify_owned(bytes: Vec<u8>, expect: &VerifyExpectations) -> Result<VerifyReport, VerifyError> {
-    let mut v = Verifier::default();
     let doc = match lopdf::Document::load_mem(&bytes) {
         Ok(d) => d,
         Err(_) => {
@@ -115,9 +122,19 @@ fn verify_owned(bytes: Vec<u8>, expect: &VerifyExpectations) -> Result<VerifyRep
         }
     };
     let mut text_failures = Vec::new();
-    no_text(&bytes, &mut text_failures);
-    drop(bytes);
-    v.check("structure", |f| structure(&doc, f));
+    // pdfium takes the bytes themselves (no copy) and frees them with its document.
+    no_text(bytes, &mut text_failures);
+    checks(&doc, text_failures, expect)
+}
+
+/// Every check but pdfium's text check, whose failures are given.
+fn checks(
+    doc: &lopdf::Document,
+    text_failures: Vec<String>,
+    expect: &VerifyExpectations,
+) -> Result<VerifyReport, VerifyError> {
+    let mut v = Verifier::default();
+    v.check("structure", |f| structure(doc, f));
     let pages = doc.get_pages();
     if let Some(n) = expect.page_count {
         if pages.len() != n {
@@ -129,7 +146,7 @@ fn verify_owned(bytes: Vec<u8>, expect: &VerifyExpectations) -> Result<VerifyRep
     let mut masks_checked = 0;
     if !expect.black.is_empty() {
         v.check("masks-black", |f| {
-            masks_checked = masks_black(&doc, &pages, &expect.black, f);
+            masks_checked = masks_black(doc, &pages, &expect.black, f);
         });
     }
     if v.failures.is_empty() {
@@ -367,8 +384,8 @@ fn only_draws_images(content: &[u8]) -> bool {
     })
 }
 
-fn no_text(bytes: &[u8], failures: &mut Vec<String>) {
-    match SourceDocument::from_bytes(bytes.to_vec()) {
+fn no_text(bytes: Vec<u8>, failures: &mut Vec<String>) {
+    match SourceDocument::from_bytes(bytes) {
         Ok(doc) => {
             for i in 0..doc.page_count() {
                 match doc.page_text(i) {
