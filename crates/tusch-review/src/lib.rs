@@ -39,4 +39,6 @@ pub use store::{SavedReview, Store};
 /// The core types the window speaks in (categories, rectangles, mask states, the
 /// configuration), so the desktop shell depends on this crate alone.
 pub use tusch_core as core;
+/// The configuration in layers, shared with the CLI (`tusch_engine::config`).
+pub use tusch_engine::config;
 pub use tusch_engine::NoProgress;
