@@ -536,11 +536,10 @@ mod tests {
             Config::layer_from_toml(example).unwrap(),
             toml::Table::new()
         );
-        let setting = regex_lite_setting;
         let uncommented: String = example
             .lines()
             .filter_map(|l| l.strip_prefix("# "))
-            .filter(|l| setting(l))
+            .filter(|l| is_setting(l))
             .map(|l| format!("{l}\n"))
             .collect();
         assert!(uncommented.matches(" = ").count() >= 15, "{uncommented}");
@@ -548,7 +547,7 @@ mod tests {
     }
 
     /// `[section]` or `key = value`.
-    fn regex_lite_setting(line: &str) -> bool {
+    fn is_setting(line: &str) -> bool {
         let section = line.starts_with('[') && line.ends_with(']') && !line.contains(' ');
         let key = line.split_once(" = ").is_some_and(|(k, _)| {
             !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
