@@ -161,7 +161,7 @@ missing=$(ldd /usr/bin/tusch /usr/bin/tusch-desktop /usr/lib/tusch/libpdfium.so 
 [[ -z $missing ]] || fail "delade bibliotek saknas: $missing"
 
 mapfile -t COMPILED_IN < <(compiled_in_roots /usr/bin/tusch /usr/bin/tusch-desktop)
-log "gömmer utcheckningen: $ROOT ${COMPILED_IN[*]}"
+log "gömmer utcheckningen: $(printf '%s\n' "$ROOT" "${COMPILED_IN[@]}" | sort -u | tr '\n' ' ')"
 cp "$FIXTURE" "$WORK/beslut.pdf"
 
 # ---- 2. redact and verify with the installed tusch ------------------------------------
