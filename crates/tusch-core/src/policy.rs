@@ -412,6 +412,7 @@ mod tests {
 
 #[cfg(test)]
 mod audit_policy_tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
