@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 TUSCH := target/release/tusch
 
-.PHONY: setup build run test lint bench fixtures model clean desktop gui ui e2e
+.PHONY: setup build run test lint bench fixtures model clean desktop gui ui e2e deb deb-test
 DESKTOP := target/release/tusch-desktop
 # The desktop shell serves the embedded ui/dist (not a dev server) with this feature; the
 # tests build with it too, so `make test` and `make desktop` share one build of Tauri.
@@ -33,6 +33,7 @@ test: setup ui
 	python3 fixtures/check_gold.py
 	cd ui && npm run --silent test
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory deb-test
 
 ## ui: the desktop app's front end (npm install, type check, Vite build into ui/dist, which
 ## the Tauri crate embeds at compile time — so cargo needs it even for tests and clippy)
@@ -51,6 +52,18 @@ gui: desktop
 e2e: setup
 	$(CARGO) build --release -p tusch-cli -p tusch-desktop $(DESKTOP_FEATURES)
 	xvfb-run -a -s "-screen 0 1366x768x24" node ui/e2e/run.mjs
+
+## deb: the Debian packages tusch and tusch-desktop in target/debian/ (scripts/build-deb.sh),
+## from the same release build as e2e (cargo only rebuilds what changed)
+deb: setup
+	$(CARGO) build --release -p tusch-cli -p tusch-desktop $(DESKTOP_FEATURES)
+	bash scripts/build-deb.sh
+
+## deb-test: install both packages on this machine (Debian 12, root or sudo; skipped
+## otherwise), redact and verify with /usr/bin/tusch with the checkout out of reach, start
+## tusch-desktop under Xvfb, upgrade, remove (scripts/test-deb.sh)
+deb-test: deb
+	bash scripts/test-deb.sh
 
 ## lint: formatting, clippy, cargo-deny (no network client crate in any binary; licences) and
 ## the crate dependency shape (scripts/check-shape.sh), as CI checks them

@@ -233,24 +233,24 @@ fn command_line_paths() -> Vec<PathBuf> {
         .collect()
 }
 
-/// `tusch.toml` from the config folder, when the kommun has one.
+/// The configuration in layers, as the CLI reads it (`/etc/tusch/tusch.toml`, then
+/// `~/.config/tusch/tusch.toml`). A file that cannot be used is reported in the window and
+/// the defaults are used.
 fn load_config() -> (Config, Option<String>) {
-    let Some(dir) = tusch_review::catalogue::config_dir() else {
-        return (Config::default(), None);
-    };
-    let path = dir.join("tusch.toml");
-    if !path.is_file() {
-        return (Config::default(), None);
-    }
-    match Config::load(&path) {
-        Ok(c) => (c, None),
-        Err(e) => (
-            Config::default(),
-            Some(format!(
-                "{}: {e}; standardinställningar används",
-                path.display()
-            )),
-        ),
+    match tusch_review::config::load_standard(None) {
+        Ok(l) => (l.config, None),
+        Err(e) => {
+            let mut message = e.to_string();
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                message.push_str(&format!(": {c}"));
+                cause = c.source();
+            }
+            (
+                Config::default(),
+                Some(format!("{message}; standardinställningar används")),
+            )
+        }
     }
 }
 

@@ -108,6 +108,13 @@ enum Command {
         #[command(subcommand)]
         command: audit::AuditCommand,
     },
+    /// Visa den gällande konfigurationen som TOML och varifrån varje värde kommer:
+    /// standardvärde, /etc/tusch/tusch.toml, ~/.config/tusch/tusch.toml eller --config.
+    Config {
+        /// Konfigurationsfil (TOML) överst, som för de andra kommandona.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -166,11 +173,12 @@ pub(crate) fn engine(mut config: Config, no_ner: bool) -> anyhow::Result<Engine>
     Ok(Engine::from_config(config)?)
 }
 
+/// The configuration in layers (defaults < /etc/tusch < ~/.config/tusch < `--config`,
+/// `tusch_engine::config`), then `--dpi`.
 pub(crate) fn load_config(path: Option<&Path>, dpi: Option<u32>) -> anyhow::Result<Config> {
-    let mut config = match path {
-        Some(p) => Config::load(p).map_err(|e| usage(chain(&e)))?,
-        None => Config::default(),
-    };
+    let mut config = tusch_engine::config::load_standard(path)
+        .map_err(|e| usage(chain(&e)))?
+        .config;
     if let Some(d) = dpi {
         if !(36..=600).contains(&d) {
             return Err(usage("--dpi måste vara mellan 36 och 600"));
@@ -281,6 +289,12 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Audit { command } => audit::run(command),
+        Command::Config { config } => {
+            let layered = tusch_engine::config::load_standard(config.as_deref())
+                .map_err(|e| usage(chain(&e)))?;
+            print!("{}", layered.annotated_toml());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

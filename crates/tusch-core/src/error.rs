@@ -1,22 +1,30 @@
 //! Errors of the core crate.
 
-use std::path::PathBuf;
-
-/// A configuration file could not be used.
+/// A configuration text could not be used. The core only parses and validates text; which
+/// file it came from is added by the loader (`tusch_engine::config`), which reads the files.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    #[error("could not read configuration file {path}")]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
+    /// Not TOML, an unknown key, or a value of the wrong type. `line` and `column` (1-based)
+    /// point at the offending key or value when toml knows where it is.
+    #[error("{}{message}", position(*line, *column))]
+    Parse {
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
     },
-    #[error("invalid configuration: {message}")]
-    Parse { message: String },
-    #[error("invalid configuration: {field} {reason}")]
+    /// A value of the right type outside its allowed range.
+    #[error("ogiltigt värde för {field}: {reason}")]
     Invalid {
         field: &'static str,
         reason: &'static str,
     },
+}
+
+fn position(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("rad {l}, kolumn {c}: "),
+        (Some(l), None) => format!("rad {l}: "),
+        _ => String::new(),
+    }
 }

@@ -3,7 +3,7 @@
 //! Every field has a documented default, so an empty file (or none) is a valid configuration.
 //! See `docs/configuration.md` for the file format with examples.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -44,22 +44,39 @@ impl Default for AuditPolicy {
 }
 
 impl Config {
-    /// Parses a configuration from TOML text.
+    /// Parses a configuration from TOML text: unknown keys, wrong types and out-of-range
+    /// values are errors, with the line and column where toml can point at them.
     pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            message: e.message().to_owned(),
-        })?;
+        let config: Config = toml::from_str(text).map_err(|e| parse_error(text, &e))?;
         config.validate()?;
         Ok(config)
     }
 
-    /// Reads and parses a configuration file.
-    pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        Self::from_toml(&text)
+    /// Parses one layer of a layered configuration: the text must be a valid configuration
+    /// on its own (so an unknown key is reported with its line in the file it is in), and its
+    /// table is returned for merging with the other layers.
+    pub fn layer_from_toml(text: &str) -> Result<toml::Table, ConfigError> {
+        Self::from_toml(text)?;
+        toml::from_str(text).map_err(|e| parse_error(text, &e))
+    }
+
+    /// Builds a configuration from a (merged) table and validates it.
+    pub fn from_table(table: toml::Table) -> Result<Self, ConfigError> {
+        let config =
+            Config::deserialize(toml::Value::Table(table)).map_err(|e| ConfigError::Parse {
+                line: None,
+                column: None,
+                message: e.message().to_owned(),
+            })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The configuration as a TOML table: every key with its value (unset optional keys
+    /// are absent).
+    pub fn to_table(&self) -> toml::Table {
+        // Plain data with string keys and no NaN: serialising cannot fail.
+        toml::Table::try_from(self).unwrap_or_default()
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -67,39 +84,39 @@ impl Config {
         if !(0.0..=1.0).contains(&d.threshold) {
             return Err(ConfigError::Invalid {
                 field: "detection.threshold",
-                reason: "must be between 0 and 1",
+                reason: "måste vara mellan 0 och 1",
             });
         }
         let o = &self.output;
         if !(36..=600).contains(&o.dpi) {
             return Err(ConfigError::Invalid {
                 field: "output.dpi",
-                reason: "must be between 36 and 600",
+                reason: "måste vara mellan 36 och 600",
             });
         }
         if !(0.0..=20.0).contains(&o.padding_pt) {
             return Err(ConfigError::Invalid {
                 field: "output.padding_pt",
-                reason: "must be between 0 and 20 points",
+                reason: "måste vara mellan 0 och 20 punkter",
             });
         }
         if o.max_megapixels == 0 || o.max_megapixels > 1000 {
             return Err(ConfigError::Invalid {
                 field: "output.max_megapixels",
-                reason: "must be between 1 and 1000",
+                reason: "måste vara mellan 1 och 1000",
             });
         }
         let n = &self.ner;
         if !(1..=256).contains(&n.batch_size) {
             return Err(ConfigError::Invalid {
                 field: "ner.batch_size",
-                reason: "must be between 1 and 256",
+                reason: "måste vara mellan 1 och 256",
             });
         }
         if n.threads > 64 {
             return Err(ConfigError::Invalid {
                 field: "ner.threads",
-                reason: "must be between 0 (automatic) and 64",
+                reason: "måste vara mellan 0 (automatiskt) och 64",
             });
         }
         if n.categories
@@ -108,26 +125,26 @@ impl Config {
         {
             return Err(ConfigError::Invalid {
                 field: "ner.categories",
-                reason: "may only hold person, location and organisation",
+                reason: "får bara innehålla person, location och organisation",
             });
         }
         let r = &self.ocr;
         if !(100..=600).contains(&r.dpi) {
             return Err(ConfigError::Invalid {
                 field: "ocr.dpi",
-                reason: "must be between 100 and 600",
+                reason: "måste vara mellan 100 och 600",
             });
         }
         if !(72..=600).contains(&r.scan_max_dpi) {
             return Err(ConfigError::Invalid {
                 field: "ocr.scan_max_dpi",
-                reason: "must be between 72 and 600",
+                reason: "måste vara mellan 72 och 600",
             });
         }
         if !(10..=100).contains(&r.jpeg_quality) {
             return Err(ConfigError::Invalid {
                 field: "ocr.jpeg_quality",
-                reason: "must be between 10 and 100",
+                reason: "måste vara mellan 10 och 100",
             });
         }
         if r.languages
@@ -136,7 +153,7 @@ impl Config {
         {
             return Err(ConfigError::Invalid {
                 field: "ocr.languages",
-                reason: "must be Tesseract language codes joined by +, e.g. \"swe+eng\"",
+                reason: "måste vara Tesseracts språkkoder förenade med +, t.ex. \"swe+eng\"",
             });
         }
         Ok(())
@@ -307,6 +324,24 @@ pub enum Encoding {
     Bilevel,
 }
 
+/// A toml error with its byte span turned into a 1-based line and column.
+fn parse_error(text: &str, e: &toml::de::Error) -> ConfigError {
+    let (line, column) = match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (Some(line), Some(column))
+        }
+        None => (None, None),
+    };
+    ConfigError::Parse {
+        line,
+        column,
+        message: e.message().trim_end().to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -377,6 +412,7 @@ mod tests {
 
 #[cfg(test)]
 mod audit_policy_tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -395,5 +431,39 @@ mod audit_policy_tests {
                 .enabled
         );
         assert!(Config::from_toml("[audit]\nfil = \"x\"\n").is_err());
+    }
+}
+
+#[cfg(test)]
+mod layer_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn an_unknown_key_is_reported_with_its_line_and_column() {
+        let e =
+            Config::from_toml("[detection]\nthreshold = 0.6\n\n  threshhold = 0.3\n").unwrap_err();
+        let ConfigError::Parse { line, column, .. } = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!((*line, *column), (Some(4), Some(3)));
+        let text = e.to_string();
+        assert!(text.starts_with("rad 4, kolumn 3: "), "{text}");
+        assert!(text.contains("threshhold"), "{text}");
+    }
+
+    #[test]
+    fn a_layer_is_its_own_table_and_must_be_valid_alone() {
+        let t = Config::layer_from_toml("[output]\ndpi = 200\n").unwrap();
+        assert_eq!(t["output"]["dpi"].as_integer(), Some(200));
+        assert!(t.get("detection").is_none());
+        assert!(Config::layer_from_toml("[output]\ndpi = 5\n").is_err());
+        assert!(Config::layer_from_toml("dpi = 200\n").is_err());
+    }
+
+    #[test]
+    fn the_table_round_trips() {
+        let c = Config::default();
+        assert_eq!(Config::from_table(c.to_table()).unwrap(), c);
     }
 }

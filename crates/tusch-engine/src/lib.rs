@@ -24,6 +24,7 @@
 //! tusch-engine ← {tusch-cli, tusch-review} ← src-tauri`. `tusch-pdf` knows only pdfium;
 //! the decision what to read with OCR, image decoding and starting Tesseract live here.
 
+pub mod config;
 pub mod coverage;
 pub mod engine;
 pub mod error;
@@ -31,6 +32,7 @@ pub mod input;
 pub mod pipeline;
 pub mod raster;
 
+pub use config::{ConfigLoadError, ConfigPaths, LayeredConfig};
 pub use engine::{Engine, NerPart, Parts, Planned, Redacted};
 pub use error::EngineError;
 pub use input::{Document, InputKind, OcrReason, OcrSummary, PageInfo};

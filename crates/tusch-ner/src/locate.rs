@@ -6,12 +6,19 @@
 //! 1. `$TUSCH_ONNXRUNTIME` (a file, or a folder holding `libonnxruntime.so`);
 //! 2. beside the running executable, or in `lib/` or `../lib/tusch/` next to it (installed
 //!    layouts), or one folder up (test and bench binaries live in `target/*/deps`);
-//! 3. the project's `native/lib/`, as it was when the binary was built.
+//! 3. the project's `native/lib/`, as it was when the binary was built;
+//! 4. `/usr/lib/tusch/`, where the Debian package installs it.
 //!
 //! The model folder (`tusch-ner-sv`, holding `manifest.json`) is looked up at the
 //! configuration's `[ner] model_dir`, then `$TUSCH_MODEL_DIR`, then `models/tusch-ner-sv`
 //! beside the executable (and one folder up), `../share/tusch/models/tusch-ner-sv` next to
-//! it, and finally the project's `models/tusch-ner-sv` as it was at build time.
+//! it, the project's `models/tusch-ner-sv` as it was at build time, and finally
+//! `/usr/share/tusch/models/tusch-ner-sv`, where the Debian package installs it.
+//!
+//! The installed `/usr/bin/tusch` and `/usr/bin/tusch-desktop` find `/usr/lib/tusch` and
+//! `/usr/share/tusch/models` through the paths relative to the executable (`../lib/tusch`,
+//! `../share/tusch/models`), before the checkout compiled into them; the absolute fallbacks
+//! serve binaries run from elsewhere on a machine with the package installed.
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +29,10 @@ const MODEL_NAME: &str = "tusch-ner-sv";
 const PROJECT_LIB_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../native/lib");
 /// The project's shipped models, fixed at build time.
 const PROJECT_MODEL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models");
+/// Where the Debian package installs ONNX Runtime.
+const INSTALLED_LIB_DIR: &str = "/usr/lib/tusch";
+/// Where the Debian package installs the models.
+const INSTALLED_MODEL_DIR: &str = "/usr/share/tusch/models";
 
 fn exe_dir() -> Option<PathBuf> {
     std::env::current_exe()
@@ -45,6 +56,7 @@ pub fn runtime_candidates() -> Vec<PathBuf> {
         }
     }
     out.push(Path::new(PROJECT_LIB_DIR).join(LIB_NAME));
+    out.push(Path::new(INSTALLED_LIB_DIR).join(LIB_NAME));
     out.into_iter().filter(|p| p.is_file()).collect()
 }
 
@@ -67,6 +79,7 @@ pub fn model_candidates(configured: Option<&Path>) -> Vec<PathBuf> {
             out.push(dir.join("../share/tusch/models").join(MODEL_NAME));
         }
         out.push(Path::new(PROJECT_MODEL_DIR).join(MODEL_NAME));
+        out.push(Path::new(INSTALLED_MODEL_DIR).join(MODEL_NAME));
     }
     out.into_iter()
         .filter(|p| p.join("manifest.json").is_file())

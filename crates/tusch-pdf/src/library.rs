@@ -6,7 +6,14 @@
 //! 1. `$TUSCH_PDFIUM` (a file, or a folder holding `libpdfium.so`) — an explicit override;
 //! 2. beside the running executable, or in `lib/` or `../lib/tusch/` next to it (installed
 //!    layouts);
-//! 3. the project's `native/lib/` folder, as it was when the binary was built.
+//! 3. the project's `native/lib/` folder, as it was when the binary was built;
+//! 4. `/usr/lib/tusch/`, where the Debian package `tusch` installs it (`make deb`) — for a
+//!    binary that is not itself in `/usr/bin` (a copy, a development build without
+//!    `native/`).
+//!
+//! The installed `/usr/bin/tusch` finds `/usr/lib/tusch/libpdfium.so` at step 2, before the
+//! project folder compiled into it, so a package never loads a library from the checkout it
+//! was built in.
 //!
 //! pdfium-render keeps its bindings in one global per process, so there is exactly one
 //! [`Pdfium`] per process, made on first use. Its `thread_safe` feature serialises every call,
@@ -23,6 +30,8 @@ const LIB_NAME: &str = "libpdfium.so";
 
 /// The folder `make setup` installs native libraries into, fixed at build time.
 const PROJECT_LIB_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../native/lib");
+/// Where the Debian package installs the native libraries.
+pub const INSTALLED_LIB_DIR: &str = "/usr/lib/tusch";
 
 static PDFIUM: OnceLock<Result<Pdfium, String>> = OnceLock::new();
 
@@ -46,6 +55,7 @@ pub fn candidates() -> Vec<PathBuf> {
         }
     }
     out.push(Path::new(PROJECT_LIB_DIR).join(LIB_NAME));
+    out.push(Path::new(INSTALLED_LIB_DIR).join(LIB_NAME));
     out.into_iter().filter(|p| p.is_file()).collect()
 }
 
@@ -55,8 +65,8 @@ pub fn pdfium() -> Result<&'static Pdfium, PdfError> {
         .get_or_init(|| {
             let Some(path) = candidates().into_iter().next() else {
                 return Err(format!(
-                    "{LIB_NAME} was not found beside the program, in $TUSCH_PDFIUM or in the \
-                     project's native/lib (run `make setup`)"
+                    "{LIB_NAME} was not found beside the program, in $TUSCH_PDFIUM, in the \
+                     project's native/lib (run `make setup`) or in {INSTALLED_LIB_DIR}"
                 ));
             };
             let bindings = Pdfium::bind_to_library(&path)

@@ -41,4 +41,6 @@ pub use tusch_audit as audit;
 /// The core types the window speaks in (categories, rectangles, mask states, the
 /// configuration), so the desktop shell depends on this crate alone.
 pub use tusch_core as core;
+/// The configuration in layers, shared with the CLI (`tusch_engine::config`).
+pub use tusch_engine::config;
 pub use tusch_engine::NoProgress;
