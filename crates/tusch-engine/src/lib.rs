@@ -30,6 +30,7 @@ pub mod error;
 pub mod input;
 pub mod pipeline;
 pub mod raster;
+pub mod tempname;
 
 pub use engine::{Engine, NerPart, Parts, Planned, Redacted};
 pub use error::EngineError;
