@@ -123,7 +123,7 @@ pub fn run(
     } else {
         Duration::from_secs(opts.time_limit + 120)
     };
-    let stale = tempfiles::remove_stale(out_dir, foreign_age);
+    let stale = tempfiles::remove_stale(out_dir, true, foreign_age);
     if stale > 0 {
         eprintln!(
             "tusch: tog bort {stale} kvarlämnad(e) temporär(a) fil(er) (.part) från en avbruten körning"
@@ -268,6 +268,12 @@ impl Pool {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .process_group(0)
+            // The memory limit bounds address space, which glibc's per-thread malloc arenas
+            // (64 MiB reserved each) inflate without using; a few arenas suffice.
+            .env(
+                "MALLOC_ARENA_MAX",
+                std::env::var_os("MALLOC_ARENA_MAX").unwrap_or_else(|| "4".into()),
+            )
             .spawn()
             .context("kunde inte starta en arbetsprocess")?;
         let serial = self.next_serial;

@@ -33,6 +33,11 @@ pub fn run(
             _ => Path::new(".").to_owned(),
         })
         .collect();
+    // Leftovers of an earlier run killed outright, beside the output only (a file from
+    // another machine only when a day old).
+    if let Some(dir) = dirs.first() {
+        tempfiles::remove_stale(dir, false, std::time::Duration::from_secs(24 * 3600));
+    }
     signals::watch(move |sig| {
         for d in &dirs {
             tempfiles::remove_of_process(d, std::process::id(), false);

@@ -57,10 +57,10 @@ pub fn remove_of_process(root: &Path, pid: u32, recursive: bool) -> usize {
 /// files without an owner in their name (older versions); and files from other machines
 /// (a shared output folder) not written to for `foreign_age` — no live document takes that
 /// long, so their writer is gone too.
-pub fn remove_stale(root: &Path, foreign_age: Duration) -> usize {
+pub fn remove_stale(root: &Path, recursive: bool, foreign_age: Duration) -> usize {
     let host = tempname::host_tag();
     let me = std::process::id();
-    remove_where(root, true, &|owner, meta| match owner {
+    remove_where(root, recursive, &|owner, meta| match owner {
         TempOwner::Unknown => true,
         TempOwner::Process { host: h, pid } if *h == host => *pid != me && !alive(*pid),
         TempOwner::Process { .. } => meta

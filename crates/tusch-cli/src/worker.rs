@@ -168,7 +168,14 @@ pub fn run(memory_limit_mb: u64, threads: usize) -> anyhow::Result<ExitCode> {
     };
     let setup: Setup = serde_json::from_str(&first?)?;
     let config_sha = config_sha256(&setup.config);
-    let engine = Engine::from_config(setup.config)?;
+    let mut config = setup.config;
+    // The model's threads share the worker's part of the cores, as the pages do (`jobs`
+    // workers each running one thread per core would oversubscribe the machine). How many
+    // threads run changes no output, so the configuration's hash is taken before.
+    if config.ner.threads == 0 {
+        config.ner.threads = threads.clamp(1, 64);
+    }
+    let engine = Engine::from_config(config)?;
     let mut out = std::io::stdout().lock();
     send(
         &mut out,

@@ -723,3 +723,44 @@ fn the_committed_man_page_is_current() {
     assert!(committed.contains("tusch batch"));
     assert!(committed.contains("\\-\\-shard"));
 }
+
+#[test]
+fn sigterm_during_redact_leaves_no_part_file() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("ut");
+    std::fs::create_dir(&out).unwrap();
+    // A stale file from a run killed outright goes too.
+    std::fs::write(out.join(".tusch-Xa81kq.pdf.part"), b"%PDF").unwrap();
+    // Sixty pages: the output is written for a while.
+    let input = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../benches/data/bench-60.pdf");
+    let mut child = tusch_cmd(work.path())
+        .args([
+            "redact",
+            s(&input),
+            "-o",
+            s(&out.join("ut.pdf")),
+            "--no-ner",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut seen = false;
+    while started.elapsed() < Duration::from_secs(120) && child.try_wait().unwrap().is_none() {
+        if part_files(&out).iter().any(|p| !p.contains("Xa81kq")) {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(seen, "no temporary file while redacting");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", stderr(&o));
+    assert!(part_files(&out).is_empty(), "{:?}", part_files(&out));
+    assert!(!out.join("ut.pdf").exists());
+}
