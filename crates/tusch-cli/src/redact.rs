@@ -62,7 +62,7 @@ pub fn run(
         plan,
         &applied.verification,
     )
-    .with_provenance(&input_sha, engine.config());
+    .with_provenance(&input_sha, &crate::report::config_sha256(engine.config()));
     let released = Released::new(input_sha, output, &rep, &engine)?;
     if let Err(e) = trail.record(tusch_audit::EventKind::Redact, input, &released) {
         // Fail-closed: nothing is released that is not on record.

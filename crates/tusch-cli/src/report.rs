@@ -177,10 +177,12 @@ impl Report {
         }
     }
 
-    /// Records what made the output: the input's and the configuration's sha256.
-    pub fn with_provenance(mut self, input_sha256: &str, config: &Config) -> Self {
+    /// Records what made the output: the input's sha256 and the configuration's
+    /// ([`config_sha256`] of the configuration as given, before a batch worker adjusts its
+    /// threads).
+    pub fn with_provenance(mut self, input_sha256: &str, config_sha256: &str) -> Self {
         self.input_sha256 = input_sha256.to_owned();
-        self.config_sha256 = config_sha256(config);
+        self.config_sha256 = config_sha256.to_owned();
         self
     }
 

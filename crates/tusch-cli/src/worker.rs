@@ -217,7 +217,7 @@ fn process(job: &Job, engine: &Engine, config_sha: &str) -> DocResult {
             done.plan,
             &done.applied.verification,
         )
-        .with_provenance(&input_sha, engine.config());
+        .with_provenance(&input_sha, config_sha);
         report.write(&job.report)?;
         let released = Released::new(input_sha, &job.output, &report, engine)?;
         Ok(DocResult::from_report(
