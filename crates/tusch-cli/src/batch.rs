@@ -28,7 +28,7 @@ use tusch_engine::InputKind;
 
 use crate::audit::Trail;
 use crate::shard::Shard;
-use crate::worker::{report_path, DocResult, Job, Ready, Setup, Status};
+use crate::worker::{report_path, DocResult, Job, Ready, Setup, Status, Step};
 use crate::{signals, tempfiles};
 
 /// How `tusch batch` runs, from its options.
@@ -162,10 +162,14 @@ pub fn run(
                 .unwrap_or(2)
         })
         .max(1);
-    let bar = ProgressBar::with_draw_target(Some(docs.len() as u64), ProgressDrawTarget::stderr());
+    // Page steps, as before worker processes: rendering and writing a page is one, reading
+    // a page with OCR another (the slow one), so the bar moves with OCR.
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} filer [{elapsed_precise}]")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} sidsteg (OCR räknas som ett extra steg), {msg} [{elapsed_precise}]",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut pool = Pool {
         setup: serde_json::to_string(&Setup { config })?,
@@ -379,7 +383,15 @@ impl Pool {
             let mut finished: Vec<(usize, DocResult)> = Vec::new();
             let mut replace = 0;
             match rx.recv_timeout(Duration::from_millis(200)) {
-                Ok(Event::Signal(sig)) => return Err(Stop::Signal(sig)),
+                Ok(Event::Signal(sig)) => {
+                    let serials: Vec<u64> = self.workers.keys().copied().collect();
+                    for serial in serials {
+                        if let Some((Some(i), _)) = self.kill(serial) {
+                            abandon(&docs[i]);
+                        }
+                    }
+                    return Err(Stop::Signal(sig));
+                }
                 Ok(Event::Line(serial, line)) => {
                     let Some(w) = self.workers.get_mut(&serial) else {
                         continue;
@@ -387,6 +399,11 @@ impl Pool {
                     if !w.ready {
                         if serde_json::from_str::<Ready>(&line).is_ok() {
                             w.ready = true;
+                        }
+                    } else if let Ok(step) = serde_json::from_str::<Step>(&line) {
+                        match step {
+                            Step::Steps(n) => bar.inc_length(n),
+                            Step::Step(n) => bar.inc(n),
                         }
                     } else if let Some((i, _)) = w.job.take() {
                         let r = serde_json::from_str::<DocResult>(&line).unwrap_or_else(|_| {
@@ -406,6 +423,7 @@ impl Pool {
                             )));
                         }
                         if let Some(i) = job {
+                            abandon(&docs[i]);
                             finished.push((
                                 i,
                                 DocResult::failed(describe_exit(status, opts.memory_limit)),
@@ -429,6 +447,7 @@ impl Pool {
                     .collect();
                 for serial in late {
                     if let Some((Some(i), _)) = self.kill(serial) {
+                        abandon(&docs[i]);
                         finished.push((
                             i,
                             DocResult::failed(format!(
@@ -446,7 +465,7 @@ impl Pool {
                 }
                 results[i] = Some(r);
                 remaining -= 1;
-                bar.inc(1);
+                bar.set_message(format!("{}/{} filer", docs.len() - remaining, docs.len()));
             }
             let busy = self.workers.len();
             let wanted = queue.len().min(jobs.saturating_sub(busy));
@@ -461,6 +480,16 @@ impl Pool {
     }
 }
 
+/// Removes the output and report of a document whose worker was killed or died while on
+/// it. The worker may have finished the output a moment before (its answer not yet read):
+/// an output without its audit record must not stay, or a re-run would skip it as done.
+/// An output from an earlier run being checked for a skip goes too, and is redone next
+/// time (with a record of its own).
+fn abandon(doc: &Doc) {
+    let _ = std::fs::remove_file(&doc.output);
+    let _ = std::fs::remove_file(report_path(&doc.output));
+}
+
 /// Appends a done document's audit record. If that fails, the output and its report are
 /// removed and the document fails: nothing is released that is not on record.
 fn record(trail: &Trail, doc: &Doc, r: DocResult) -> DocResult {
@@ -470,8 +499,7 @@ fn record(trail: &Trail, doc: &Doc, r: DocResult) -> DocResult {
     match trail.record(tusch_audit::EventKind::Batch, &doc.input, released) {
         Ok(()) => r,
         Err(e) => {
-            let _ = std::fs::remove_file(&doc.output);
-            let _ = std::fs::remove_file(report_path(&doc.output));
+            abandon(doc);
             DocResult::failed(format!(
                 "{}; utdatafilen togs bort (inget lämnas ut utan post i loggen)",
                 crate::chain(&*e)
@@ -532,6 +560,8 @@ struct Totals {
     other_files: usize,
     /// Pages of done and skipped documents.
     pages: usize,
+    /// Pages of the documents done in this run (what the speed is measured on).
+    pages_done: usize,
     ocr_pages: usize,
     masks: BTreeMap<Category, usize>,
 }
@@ -561,6 +591,9 @@ impl Summary {
                     Status::Failed => totals.failed += 1,
                 }
                 totals.pages += r.pages;
+                if r.status == Status::Done {
+                    totals.pages_done += r.pages;
+                }
                 totals.ocr_pages += r.ocr_pages.len();
                 for (c, n) in &r.masks {
                     *totals.masks.entry(*c).or_default() += n;
@@ -658,10 +691,15 @@ fn print_text(
     );
     let elapsed = summary.seconds.max(1e-9);
     println!(
-        "  {} sidor på {:.1} s ({:.1} sidor/s), varav {} lästa med OCR{}",
-        t.pages,
+        "  {} sidor maskerade på {:.1} s ({:.1} sidor/s){}, varav {} lästa med OCR{}",
+        t.pages_done,
         summary.seconds,
-        t.pages as f64 / elapsed,
+        t.pages_done as f64 / elapsed,
+        if t.pages > t.pages_done {
+            format!(" och {} sidor klara sedan tidigare", t.pages - t.pages_done)
+        } else {
+            String::new()
+        },
         t.ocr_pages,
         if poor_total > 0 {
             format!(" ({poor_total} svårlästa – granska dem manuellt, se VARNING nedan)")

@@ -2,7 +2,12 @@
 //! builds one [`Engine`] and calls its steps.
 //!
 //! Exit codes: 0 success, 1 a document (or, in batch, some documents) failed or did not
-//! verify, 2 a usage or configuration error (nothing was attempted).
+//! verify, 2 a usage or configuration error (nothing was attempted), 130 / 143 interrupted
+//! by SIGINT / SIGTERM (temporary files removed).
+//!
+//! The commands live in their own files: `redact.rs`, `batch.rs` (with `worker.rs`,
+//! `shard.rs`, `signals.rs`, `tempfiles.rs`), `detect_text.rs`, `audit.rs`; this file
+//! holds the clap definitions, the Swedish help layout and the small commands.
 #![allow(clippy::print_stdout)]
 
 mod audit;

@@ -9,6 +9,7 @@
 //! parent → worker   {"config": {…}}                      once: the effective configuration
 //! worker → parent   {"ready": "<engine description>"}   the engine is built (model loaded)
 //! parent → worker   {"input": …, "output": …, "report": …}      one document
+//! worker → parent   {"steps": n} / {"step": 1}         progress in page steps
 //! worker → parent   {"status": "done" | "skipped" | "failed", …}  its result
 //! ```
 //!
@@ -28,7 +29,7 @@ use std::process::ExitCode;
 
 use serde::{Deserialize, Serialize};
 use tusch_core::{Category, Config};
-use tusch_engine::{Engine, NoProgress};
+use tusch_engine::Engine;
 
 use crate::audit::Released;
 use crate::report::{config_sha256, Report};
@@ -176,26 +177,51 @@ pub fn run(memory_limit_mb: u64, threads: usize) -> anyhow::Result<ExitCode> {
         config.ner.threads = threads.clamp(1, 64);
     }
     let engine = Engine::from_config(config)?;
-    let mut out = std::io::stdout().lock();
-    send(
-        &mut out,
-        &Ready {
-            ready: engine.description(),
-        },
-    )?;
+    send(&Ready {
+        ready: engine.description(),
+    })?;
     for line in lines {
         let job: Job = serde_json::from_str(&line?)?;
         let result = process(&job, &engine, &config_sha);
-        send(&mut out, &result)?;
+        send(&result)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn send(out: &mut impl Write, value: &impl Serialize) -> anyhow::Result<()> {
-    serde_json::to_writer(&mut *out, value)?;
-    out.write_all(b"\n")?;
+/// Writes one line to the parent. Stdout is locked per line (progress comes from the
+/// page threads), and a line is written whole.
+fn send(value: &impl Serialize) -> anyhow::Result<()> {
+    let mut line = serde_json::to_vec(value)?;
+    line.push(b'\n');
+    let mut out = std::io::stdout().lock();
+    out.write_all(&line)?;
     out.flush()?;
     Ok(())
+}
+
+/// Progress lines for the parent's bar, in page steps as `tusch batch` always counted:
+/// rendering and writing a page is one, reading a page with OCR another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Step {
+    /// More steps to come (a document was opened).
+    Steps(u64),
+    /// Steps done.
+    Step(u64),
+}
+
+struct LineProgress;
+
+impl tusch_engine::Progress for LineProgress {
+    fn page_done(&self) {
+        let _ = send(&Step::Step(1));
+    }
+    fn document_opened(&self, pages: usize, ocr_pages: usize) {
+        let _ = send(&Step::Steps((pages + ocr_pages) as u64));
+    }
+    fn page_recognized(&self) {
+        let _ = send(&Step::Step(1));
+    }
 }
 
 /// Redacts one document, or finds it already done.
@@ -208,7 +234,7 @@ fn process(job: &Job, engine: &Engine, config_sha: &str) -> DocResult {
         if let Some(dir) = job.output.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let done = engine.redact_file(&job.input, &job.output, &NoProgress)?;
+        let done = engine.redact_file(&job.input, &job.output, &LineProgress)?;
         let report = Report::new(
             &job.input,
             &job.output,

@@ -764,3 +764,24 @@ fn sigterm_during_redact_leaves_no_part_file() {
     assert!(part_files(&out).is_empty(), "{:?}", part_files(&out));
     assert!(!out.join("ut.pdf").exists());
 }
+
+#[test]
+fn a_memory_limit_too_low_to_start_a_worker_is_a_clear_error() {
+    let input = folder(&THREE[..1]);
+    let (out, work) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let o = tusch(
+        work.path(),
+        &[
+            "batch",
+            s(input.path()),
+            "-o",
+            s(out.path()),
+            "--memory-limit",
+            "60",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--memory-limit"), "{}", stderr(&o));
+    assert!(part_files(out.path()).is_empty());
+    assert!(!out.path().join(THREE[0]).exists());
+}
