@@ -101,7 +101,7 @@ enum Command {
         /// utan samordning. Uppdelningen bestäms av filernas sökvägar och är densamma på
         /// alla datorer.
         #[arg(long, value_name = "K/N")]
-        shard: Option<shard::Shard>,
+        shard: Option<String>,
         /// Tidsgräns per dokument i sekunder; ett dokument som tar längre tid avbryts och
         /// räknas som misslyckat (standard: 600; 0: ingen gräns).
         #[arg(
@@ -335,6 +335,14 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let mut config = load_config(config.as_deref(), dpi)?;
             if no_ner {
                 config.ner.enabled = false;
+            }
+            // Checked here rather than by clap, so the message is Swedish and the exit
+            // code that of every usage error.
+            let shard = shard
+                .map(|s| s.parse::<shard::Shard>().map_err(usage))
+                .transpose()?;
+            if jobs == Some(0) {
+                return Err(usage("--jobs måste vara minst 1"));
             }
             let opts = batch::Options {
                 jobs,
