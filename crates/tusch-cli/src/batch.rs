@@ -344,7 +344,30 @@ impl Pool {
         }
     }
 
+    /// Runs every document. On a signal or an error every worker is killed first, and the
+    /// documents they were on are abandoned.
     fn run(
+        &mut self,
+        docs: &[Doc],
+        jobs: usize,
+        opts: &Options,
+        trail: &Trail,
+        rx: &Receiver<Event>,
+        bar: &ProgressBar,
+    ) -> Result<Vec<DocResult>, Stop> {
+        let result = self.run_all(docs, jobs, opts, trail, rx, bar);
+        if result.is_err() {
+            let serials: Vec<u64> = self.workers.keys().copied().collect();
+            for serial in serials {
+                if let Some((Some(i), _)) = self.kill(serial) {
+                    abandon(&docs[i]);
+                }
+            }
+        }
+        result
+    }
+
+    fn run_all(
         &mut self,
         docs: &[Doc],
         jobs: usize,
@@ -383,15 +406,7 @@ impl Pool {
             let mut finished: Vec<(usize, DocResult)> = Vec::new();
             let mut replace = 0;
             match rx.recv_timeout(Duration::from_millis(200)) {
-                Ok(Event::Signal(sig)) => {
-                    let serials: Vec<u64> = self.workers.keys().copied().collect();
-                    for serial in serials {
-                        if let Some((Some(i), _)) = self.kill(serial) {
-                            abandon(&docs[i]);
-                        }
-                    }
-                    return Err(Stop::Signal(sig));
-                }
+                Ok(Event::Signal(sig)) => return Err(Stop::Signal(sig)),
                 Ok(Event::Line(serial, line)) => {
                     let Some(w) = self.workers.get_mut(&serial) else {
                         continue;
