@@ -22,6 +22,7 @@ pub(crate) enum AuditCommand {
     Verify {
         /// Loggfilen (standard: $XDG_STATE_HOME/tusch/audit.jsonl, annars
         /// ~/.local/state/tusch/audit.jsonl).
+        #[arg(value_name = "LOGG")]
         path: Option<PathBuf>,
     },
     /// Exportera granskningsloggen för diariet.
@@ -34,9 +35,10 @@ pub(crate) enum AuditCommand {
         #[arg(long, required = true)]
         csv: bool,
         /// Loggfilen (standard: som för `tusch audit verify`).
+        #[arg(value_name = "LOGG")]
         path: Option<PathBuf>,
         /// Skriv exporten till den här filen i stället för till standard ut.
-        #[arg(short, long)]
+        #[arg(short, long, value_name = "FIL")]
         output: Option<PathBuf>,
     },
 }
@@ -131,4 +133,92 @@ fn export(path: &Path, output: Option<&Path>) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the audit record of one released document is made of: hashes and counts, never
+/// text. A batch worker sends it back to the parent, which alone appends to the log.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Released {
+    pub input_sha256: String,
+    pub output_sha256: String,
+    pub pages: usize,
+    /// `(page, category, provision, count)`, 1-based pages.
+    pub masks: Vec<(usize, String, Option<String>, usize)>,
+    /// The name model's name and version, and its sha256.
+    pub model: Option<(String, String)>,
+}
+
+impl Released {
+    /// From a written output and its report.
+    pub fn new(
+        input_sha256: String,
+        output: &Path,
+        report: &crate::report::Report,
+        engine: &tusch_engine::Engine,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            input_sha256,
+            output_sha256: tusch_audit::sha256_file(output)?,
+            pages: report.pages,
+            masks: report.mask_counts(),
+            model: engine
+                .model()
+                .map(|m| (format!("{} {}", m.name, m.version), m.model_sha256.clone())),
+        })
+    }
+}
+
+/// The audit log as `[audit]` configures it, opened once per command: `None` inside when
+/// `enabled = false`. Failing to open or write it is an error for the document
+/// (fail-closed: what was released must be on record).
+#[derive(Debug)]
+pub(crate) struct Trail(Option<tusch_audit::AuditLog>);
+
+impl Trail {
+    pub fn open(policy: &tusch_core::AuditPolicy) -> anyhow::Result<Self> {
+        if !policy.enabled {
+            return Ok(Self(None));
+        }
+        let path = match &policy.path {
+            Some(p) => p.clone(),
+            None => tusch_audit::default_path()?,
+        };
+        let log = tusch_audit::AuditLog::open(&path)
+            .with_context(|| format!("granskningsloggen {} kunde inte öppnas", path.display()))?;
+        Ok(Self(Some(log)))
+    }
+
+    /// Appends one record for a released document (nothing when the trail is off).
+    pub fn record(
+        &self,
+        event: tusch_audit::EventKind,
+        input: &Path,
+        released: &Released,
+    ) -> anyhow::Result<()> {
+        let Some(log) = &self.0 else {
+            return Ok(());
+        };
+        let mut b = tusch_audit::AuditRecord::builder(
+            event,
+            input,
+            &released.input_sha256,
+            &released.output_sha256,
+        )
+        .pages(released.pages)
+        .tool_version(tusch_core::VERSION)
+        .output_profile("image");
+        for (page, category, provision, n) in &released.masks {
+            b = b.masks(*page, category, provision.as_deref(), false, *n);
+        }
+        if let Some((name, sha)) = &released.model {
+            b = b.model(name, sha);
+        }
+        log.append(&b.build()).with_context(|| {
+            format!(
+                "granskningsloggen {} kunde inte skrivas",
+                log.path().display()
+            )
+        })?;
+        Ok(())
+    }
 }

@@ -2,32 +2,57 @@
 //! builds one [`Engine`] and calls its steps.
 //!
 //! Exit codes: 0 success, 1 a document (or, in batch, some documents) failed or did not
-//! verify, 2 a usage or configuration error (nothing was attempted).
+//! verify, 2 a usage or configuration error (nothing was attempted), 130 / 143 interrupted
+//! by SIGINT / SIGTERM (temporary files removed).
+//!
+//! The commands live in their own files: `redact.rs`, `batch.rs` (with `worker.rs`,
+//! `shard.rs`, `signals.rs`, `tempfiles.rs`), `detect_text.rs`, `audit.rs`; this file
+//! holds the clap definitions, the Swedish help layout and the small commands.
 #![allow(clippy::print_stdout)]
 
 mod audit;
 mod batch;
 mod detect_text;
+mod redact;
 mod report;
+mod shard;
+mod signals;
+mod tempfiles;
+mod worker;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+
 use tusch_core::{Config, MaskState};
 use tusch_engine::{Engine, NoProgress};
 
 use crate::report::Report;
 
 /// Tusch maskerar personuppgifter i PDF-filer och skriver verifierade bild-PDF:er.
+///
+/// Allt körs på den här datorn: inga dokument, ingen text och ingen telemetri skickas
+/// någonstans. Varje utlämnat dokument förs in i granskningsloggen (se `tusch audit`).
 #[derive(Parser, Debug)]
-#[command(name = "tusch", version, about, long_about = None)]
+#[command(
+    name = "tusch",
+    version,
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Visa hjälp (-h kort, --help utförligt).
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Visa versionen.
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -36,18 +61,19 @@ enum Command {
     /// bild-PDF.
     Redact {
         /// PDF eller bild att maskera (lämnas orörd).
+        #[arg(value_name = "FIL")]
         input: PathBuf,
         /// Var den maskerade PDF:en skrivs.
-        #[arg(short, long)]
+        #[arg(short, long, value_name = "UTFIL")]
         output: PathBuf,
-        /// Upplösning för resultatet (ersätter konfigurationens värde).
+        /// Upplösning för resultatet i DPI, 36–600 (ersätter konfigurationens värde).
         #[arg(long)]
         dpi: Option<u32>,
         /// Konfigurationsfil (TOML), se docs/configuration.md.
-        #[arg(long)]
+        #[arg(long, value_name = "FIL")]
         config: Option<PathBuf>,
         /// Skriv en JSON-rapport över maskeringarna (utan maskerad text).
-        #[arg(long)]
+        #[arg(long, value_name = "FIL")]
         report: Option<PathBuf>,
         /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
         #[arg(long)]
@@ -55,23 +81,72 @@ enum Command {
     },
     /// Maskera alla PDF:er och bilder (PNG, JPEG, TIFF) i en mapp (rekursivt) till en
     /// utdatamapp.
+    ///
+    /// Varje dokument körs i en egen arbetsprocess med tids- och minnesgräns; ett dokument
+    /// som misslyckas stoppar inte de andra. En ny körning hoppar över dokument som redan
+    /// är klara och verifierade (samma indata, konfiguration och motor). Se docs/batch.md.
     Batch {
+        /// Mappen med dokument att maskera (lämnas orörd).
+        #[arg(value_name = "INMAPP")]
         input_dir: PathBuf,
-        #[arg(short, long)]
+        /// Utdatamappen: en maskerad PDF och en JSON-rapport per dokument, i samma
+        /// undermappar som i indatamappen.
+        #[arg(short, long, value_name = "UTMAPP")]
         output: PathBuf,
-        /// Antal filer som behandlas samtidigt (standard: antal kärnor).
-        #[arg(long)]
+        /// Antal dokument som behandlas samtidigt, i lika många arbetsprocesser (standard:
+        /// antal kärnor).
+        #[arg(long, value_name = "ANTAL")]
         jobs: Option<usize>,
+        /// Behandla bara del K av N (t.ex. 2/4), för att dela en körning mellan N datorer
+        /// utan samordning. Uppdelningen bestäms av filernas sökvägar och är densamma på
+        /// alla datorer.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Tidsgräns per dokument i sekunder; ett dokument som tar längre tid avbryts och
+        /// räknas som misslyckat (standard: 600; 0: ingen gräns).
+        #[arg(
+            long,
+            value_name = "SEKUNDER",
+            default_value_t = 600,
+            hide_default_value = true
+        )]
+        time_limit: u64,
+        /// Minnesgräns per arbetsprocess i MB (adressrymd); ett dokument som behöver mer
+        /// avbryts och räknas som misslyckat (standard: 4096; 0: ingen gräns).
+        #[arg(
+            long,
+            value_name = "MB",
+            default_value_t = 4096,
+            hide_default_value = true
+        )]
+        memory_limit: u64,
+        /// Skriv en maskinläsbar sammanfattning (JSON) på standard ut i stället för texten.
+        #[arg(long)]
+        json: bool,
+        /// Upplösning för resultatet i DPI, 36–600 (ersätter konfigurationens värde).
         #[arg(long)]
         dpi: Option<u32>,
-        #[arg(long)]
+        /// Konfigurationsfil (TOML), se docs/configuration.md.
+        #[arg(long, value_name = "FIL")]
         config: Option<PathBuf>,
         /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
         #[arg(long)]
         no_ner: bool,
     },
+    /// En arbetsprocess för `tusch batch` (intern: läser jobb på standard in).
+    #[command(hide = true)]
+    BatchWorker {
+        /// Minnesgräns i MB (0: ingen).
+        #[arg(long, default_value_t = 0)]
+        memory_limit: u64,
+        /// Trådar för sidorna.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+    },
     /// Visa vad som skulle maskeras, utan att skriva någon PDF.
     Detect {
+        /// PDF eller bild att undersöka.
+        #[arg(value_name = "FIL")]
         input: PathBuf,
         /// Skriv fynden som JSON.
         #[arg(long)]
@@ -79,7 +154,8 @@ enum Command {
         /// Visa även den hittade texten (skriv inte ut den i loggar).
         #[arg(long)]
         show_text: bool,
-        #[arg(long)]
+        /// Konfigurationsfil (TOML), se docs/configuration.md.
+        #[arg(long, value_name = "FIL")]
         config: Option<PathBuf>,
         /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
         #[arg(long)]
@@ -90,7 +166,8 @@ enum Command {
     /// {"start", "end", "label", "score"} (teckenpositioner i raden). Alla detektorer;
     /// namnmodellens PER, LOC och ORG visas även när de inte maskeras.
     DetectText {
-        #[arg(long)]
+        /// Konfigurationsfil (TOML), se docs/configuration.md.
+        #[arg(long, value_name = "FIL")]
         config: Option<PathBuf>,
         /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
         #[arg(long)]
@@ -99,8 +176,12 @@ enum Command {
     /// Kontrollera att en PDF bara består av bilder: ingen text, inga metadata, inga
     /// anteckningar. Med --report kontrolleras även att varje maskering är helt svart.
     Verify {
+        /// PDF att kontrollera.
+        #[arg(value_name = "FIL")]
         input: PathBuf,
-        #[arg(long)]
+        /// JSON-rapporten som skrevs med PDF:en (`tusch redact --report`, eller
+        /// `<fil>.pdf.json` från `tusch batch`).
+        #[arg(long, value_name = "FIL")]
         report: Option<PathBuf>,
     },
     /// Granskningsloggen: kontrollera kedjan eller exportera den för diariet.
@@ -115,10 +196,56 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Skriv manualsidan (troff, man(7)) på standard ut.
+    #[command(hide = true)]
+    Man,
+}
+
+/// The help layout with Swedish headings, for a command and all its subcommands.
+fn swedish(cmd: clap::Command, bin: &str) -> clap::Command {
+    let mut usage = cmd.clone().bin_name(bin);
+    let usage = usage
+        .render_usage()
+        .to_string()
+        .trim_start_matches("Usage: ")
+        .replace("[OPTIONS]", "[FLAGGOR]");
+    let cmd = cmd
+        .override_usage(usage)
+        .help_template(
+            "{before-help}{about-with-newline}\nAnvändning: {usage}\n\n{all-args}{after-help}",
+        )
+        .subcommand_help_heading("Kommandon")
+        .subcommand_value_name("KOMMANDO")
+        .mut_args(|a| {
+            if a.get_help_heading().is_some() {
+                a
+            } else if a.is_positional() {
+                a.help_heading("Argument")
+            } else {
+                a.help_heading("Flaggor")
+            }
+        });
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    names.iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, |c| swedish(c, &format!("{bin} {name}")))
+    })
+}
+
+/// The command line as `tusch` parses it (and the man page shows it).
+pub(crate) fn cli_command() -> clap::Command {
+    use clap::CommandFactory;
+    swedish(Cli::command(), "tusch")
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::FromArgMatches;
+    let cli = match Cli::from_arg_matches(&cli_command().get_matches()) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
@@ -199,36 +326,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             no_ner,
         } => {
             let config = load_config(config.as_deref(), dpi)?;
-            let started = Instant::now();
-            let engine = engine(config, no_ner)?;
-            let done = engine
-                .redact_file(&input, &output, &NoProgress)
-                .with_context(|| input.display().to_string())?;
-            let (doc, plan, applied) = (done.doc, done.plan, done.applied);
-            let rep = Report::new(
-                &input,
-                &output,
-                &engine.config().output,
-                &doc,
-                plan,
-                &applied.verification,
-            );
-            for w in rep.warnings() {
-                eprintln!("tusch: varning: {w}");
-            }
-            if let Some(r) = report {
-                rep.write(&r)?;
-            }
-            let masks: usize = rep.masks_by_category.values().sum();
-            println!(
-                "{}: {} sidor ({} lästa med OCR), {} maskeringar, verifierad, {:.1} s",
-                output.display(),
-                applied.pages,
-                rep.ocr_pages(),
-                masks,
-                started.elapsed().as_secs_f64()
-            );
-            Ok(ExitCode::SUCCESS)
+            redact::run(&input, &output, report.as_deref(), config, no_ner)
         }
         Command::Batch {
             input_dir,
@@ -237,10 +335,40 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             dpi,
             config,
             no_ner,
+            shard,
+            time_limit,
+            memory_limit,
+            json,
         } => {
-            let config = load_config(config.as_deref(), dpi)?;
-            let engine = engine(config, no_ner)?;
-            batch::run(&input_dir, &output, jobs, &engine)
+            let mut config = load_config(config.as_deref(), dpi)?;
+            if no_ner {
+                config.ner.enabled = false;
+            }
+            // Checked here rather than by clap, so the message is Swedish and the exit
+            // code that of every usage error.
+            let shard = shard
+                .map(|s| s.parse::<shard::Shard>().map_err(usage))
+                .transpose()?;
+            if jobs == Some(0) {
+                return Err(usage("--jobs måste vara minst 1"));
+            }
+            let opts = batch::Options {
+                jobs,
+                shard,
+                time_limit,
+                memory_limit,
+                json,
+            };
+            batch::run(&input_dir, &output, config, &opts)
+        }
+        Command::BatchWorker {
+            memory_limit,
+            threads,
+        } => worker::run(memory_limit, threads),
+        Command::Man => {
+            let mut out = std::io::stdout().lock();
+            man_page(&mut out)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Detect {
             input,
@@ -296,6 +424,33 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The man page, `docs/man/tusch.1`: the top-level page from the clap definitions (the
+/// Swedish help texts), then each visible subcommand's synopsis, description and options
+/// as subsections.
+pub(crate) fn man_page(out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut cmd = cli_command();
+    cmd.build();
+    clap_mangen::Man::new(cmd.clone()).render(out)?;
+    for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+        let name = sub.get_name().to_owned();
+        let sub = sub.clone().bin_name(format!("tusch {name}"));
+        let man = clap_mangen::Man::new(sub);
+        let mut buf = Vec::new();
+        man.render_synopsis_section(&mut buf)?;
+        man.render_description_section(&mut buf)?;
+        man.render_options_section(&mut buf)?;
+        writeln!(out, ".SH \"TUSCH {}\"", name.to_uppercase())?;
+        // Sections of the subcommand become subsections of its own section.
+        for line in String::from_utf8_lossy(&buf).lines() {
+            match line.strip_prefix(".SH ") {
+                Some(rest) => writeln!(out, ".SS {rest}")?,
+                None => writeln!(out, "{line}")?,
+            }
+        }
+    }
+    Ok(())
 }
 
 fn detect(input: &Path, json: bool, show_text: bool, engine: &Engine) -> anyhow::Result<ExitCode> {

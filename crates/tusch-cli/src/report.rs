@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tusch_core::{Category, OutputPolicy, RedactionPlan};
+use tusch_core::{Category, Config, OutputPolicy, RedactionPlan};
 use tusch_engine::raster::{is_jpeg, output_dpi};
 use tusch_engine::Document;
 
@@ -29,7 +29,30 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub granska: Vec<String>,
     pub verification: Verification,
+    /// What made this output, so a re-run of `tusch batch` can tell that it is still the
+    /// output it would write: the input's sha256, the sha256 of the effective
+    /// configuration ([`config_sha256`]) and the engine ([`tusch_engine::Engine::description`]).
+    /// Empty in reports of older versions (which are then redone).
+    #[serde(default)]
+    pub input_sha256: String,
+    #[serde(default)]
+    pub config_sha256: String,
+    #[serde(default)]
+    pub engine: String,
     pub plan: RedactionPlan,
+}
+
+/// The sha256 of the configuration as it affects an output: the serialised [`Config`]
+/// without `[audit]` (where the log is written changes no output).
+pub fn config_sha256(config: &Config) -> String {
+    use sha2::{Digest, Sha256};
+    let mut config = config.clone();
+    config.audit = Default::default();
+    let bytes = serde_json::to_vec(&config).unwrap_or_default();
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// How one page was read and written.
@@ -147,8 +170,44 @@ impl Report {
                     .collect(),
                 masks_checked: verification.masks_checked,
             },
+            input_sha256: String::new(),
+            config_sha256: String::new(),
+            engine: plan.engine.clone(),
             plan,
         }
+    }
+
+    /// Records what made the output: the input's sha256 and the configuration's
+    /// ([`config_sha256`] of the configuration as given, before a batch worker adjusts its
+    /// threads).
+    pub fn with_provenance(mut self, input_sha256: &str, config_sha256: &str) -> Self {
+        self.input_sha256 = input_sha256.to_owned();
+        self.config_sha256 = config_sha256.to_owned();
+        self
+    }
+
+    /// Masks per 1-based page and category (with their provision, none in batch), for the
+    /// audit record: `(page, category, provision, count)`.
+    pub fn mask_counts(&self) -> Vec<(usize, String, Option<String>, usize)> {
+        let mut counts: BTreeMap<(usize, String, Option<String>), usize> = BTreeMap::new();
+        for page in &self.plan.pages {
+            for m in &page.masks {
+                if m.state != tusch_core::MaskState::Accepted {
+                    continue;
+                }
+                let category = serde_json::to_value(m.category)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                *counts
+                    .entry((page.index + 1, category, m.provision.clone()))
+                    .or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .map(|((page, category, provision), n)| (page, category, provision, n))
+            .collect()
     }
 
     /// Pages read with OCR.
@@ -225,7 +284,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         _ => Path::new("."),
     };
     let mut tmp = tempfile::Builder::new()
-        .prefix(".tusch-")
+        .prefix(&tusch_engine::tempname::prefix())
         .suffix(".part")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;

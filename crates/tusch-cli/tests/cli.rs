@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 fn tusch(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tusch"))
+        // Audit records go to a test folder, never to the real user's log.
+        .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .args(args)
         .output()
         .unwrap()

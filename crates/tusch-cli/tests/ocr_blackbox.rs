@@ -20,6 +20,8 @@ fn masked_text_cannot_be_read_back_and_ordinary_text_still_can() {
     let out = tempfile::tempdir().unwrap();
     let docs = fixtures().join("documents");
     let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
+        // Audit records go to a test folder, never to the real user's log.
+        .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .args([
             "batch",
             docs.to_str().unwrap(),

@@ -44,6 +44,8 @@ fn measure(set: &str) {
     let dir = fixtures().join(set);
     let out = tempfile::tempdir().unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
+        // Audit records go to a test folder, never to the real user's log.
+        .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .args([
             "batch",
             dir.to_str().unwrap(),

@@ -317,6 +317,8 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
     .unwrap();
 
     let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
+        // Audit records go to a test folder, never to the real user's log.
+        .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .args(["batch"])
         .arg(input.path())
         .arg("-o")
@@ -469,6 +471,8 @@ fn mixed_folder_of_scans_images_and_text_pdfs() {
     for e in manifest.as_array().unwrap() {
         let name = out_name(e["file"].as_str().unwrap());
         let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
+            // Audit records go to a test folder, never to the real user's log.
+            .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
             .arg("verify")
             .arg(out.path().join(&name))
             .arg("--report")
@@ -722,6 +726,8 @@ fn batch_set(name: &str) -> (Value, tempfile::TempDir, String) {
         std::fs::copy(dir.join(f), input.path().join(f)).unwrap();
     }
     let o = Command::new(env!("CARGO_BIN_EXE_tusch"))
+        // Audit records go to a test folder, never to the real user's log.
+        .env("XDG_STATE_HOME", env!("CARGO_TARGET_TMPDIR"))
         .args(["batch"])
         .arg(input.path())
         .arg("-o")

@@ -31,6 +31,7 @@ pub mod error;
 pub mod input;
 pub mod pipeline;
 pub mod raster;
+pub mod tempname;
 
 pub use config::{ConfigLoadError, ConfigPaths, LayeredConfig};
 pub use engine::{Engine, NerPart, Parts, Planned, Redacted};

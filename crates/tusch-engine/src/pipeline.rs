@@ -433,8 +433,10 @@ pub fn apply_plan(
         path: out.to_owned(),
         source,
     };
+    // Named after this host and process (see `tempname`), so a later run can tell a dead
+    // writer's leftover from a live one's.
     let tmp = tempfile::Builder::new()
-        .prefix(".tusch-")
+        .prefix(&crate::tempname::prefix())
         .suffix(".pdf.part")
         .tempfile_in(&dir)
         .map_err(write_err)?;
