@@ -20,8 +20,8 @@ pub(crate) enum AuditCommand {
     /// löpnummer och sha256) att anteckna utanför loggen: rader som tagits bort i slutet
     /// syns bara mot det.
     Verify {
-        /// Loggfilen (standard: $XDG_STATE_HOME/tusch/audit.jsonl, annars
-        /// ~/.local/state/tusch/audit.jsonl).
+        /// Loggfilen (standard: konfigurationens [audit] path, annars
+        /// $XDG_STATE_HOME/tusch/audit.jsonl eller ~/.local/state/tusch/audit.jsonl).
         #[arg(value_name = "LOGG")]
         path: Option<PathBuf>,
     },
@@ -54,8 +54,18 @@ pub(crate) fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The log named on the command line, else the one `[audit] path` configures (in any
+/// layer: a kommun's shared log in `/etc/tusch/tusch.toml`), else the user's own.
 fn log_path(path: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    match path {
+    if let Some(p) = path {
+        return Ok(p);
+    }
+    let configured = tusch_engine::config::load_standard(None)
+        .map_err(|e| crate::usage(chain(&e)))?
+        .config
+        .audit
+        .path;
+    match configured {
         Some(p) => Ok(p),
         None => Ok(tusch_audit::default_path()?),
     }
