@@ -40,6 +40,9 @@ enum Outcome {
         /// regions).
         ocr_regions: Vec<(usize, usize)>,
         masks: BTreeMap<Category, usize>,
+        /// Masks over protected identities, and masks the learned list suggested.
+        protected: usize,
+        learned: usize,
         warnings: Vec<String>,
     },
     Failed(String),
@@ -149,6 +152,7 @@ pub fn run(
     bar.finish_and_clear();
 
     let elapsed = started.elapsed().as_secs_f64();
+    let engine_learned = engine.learned().is_some();
     let mut pages = 0;
     let mut ocr_total = 0;
     let mut poor_total = 0;
@@ -156,6 +160,8 @@ pub fn run(
     let mut failed = Vec::new();
     let mut ocr_lines = Vec::new();
     let mut warning_lines = Vec::new();
+    let (mut protected_total, mut learned_total) = (0, 0);
+    let mut protected_files = Vec::new();
     for (rel, o) in &outcomes {
         match o {
             Outcome::Done {
@@ -164,8 +170,15 @@ pub fn run(
                 poor_pages,
                 ocr_regions,
                 masks: m,
+                protected,
+                learned,
                 warnings,
             } => {
+                protected_total += protected;
+                learned_total += learned;
+                if *protected > 0 {
+                    protected_files.push(rel.display().to_string());
+                }
                 poor_total += poor_pages.len();
                 if !ocr_regions.is_empty() {
                     let list: Vec<String> = ocr_regions
@@ -233,6 +246,15 @@ pub fn run(
     for (c, n) in &masks {
         println!("    {:<24} {n}", c.label_sv());
     }
+    if protected_total > 0 {
+        println!(
+            "  SKYDDAD IDENTITET: {protected_total} maskeringar i {}",
+            protected_files.join(", ")
+        );
+    }
+    if engine_learned {
+        println!("  {learned_total} maskeringar föreslagna av den inlärda listan (inlärd)");
+    }
     for p in &skipped {
         let rel = p.strip_prefix(input_dir).unwrap_or(p);
         println!("  överhoppad (inte PDF eller bild): {}", rel.display());
@@ -286,6 +308,8 @@ fn redact_one(input: &Path, output: &Path, engine: &Engine, progress: &Bar) -> O
                 .map(|p| (p.page, p.ocr_regions))
                 .collect(),
             warnings: report.warnings(),
+            protected: report.protected_masks,
+            learned: report.learned_masks,
             masks: report.masks_by_category,
         })
     })();
