@@ -29,18 +29,25 @@ pub enum ProtectedCommand {
     },
 }
 
-/// A name or a personnummer.
+/// A name or a personnummer, and the configuration.
 #[derive(Args, Debug)]
-#[group(required = true, multiple = false, id = "identity")]
 pub struct Identity {
+    #[command(flatten)]
+    who: Who,
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+/// Exactly one of a name and a personnummer.
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+struct Who {
     /// Namnet, t.ex. "Förnamn Efternamn" (1–4 ord).
     #[arg(long)]
     name: Option<String>,
     /// Personnumret, 10 eller 12 siffror, med eller utan - eller +.
     #[arg(long)]
     pnr: Option<String>,
-    #[arg(long)]
-    config: Option<PathBuf>,
 }
 
 /// `tusch learned`.
@@ -108,7 +115,7 @@ fn open_learned(config: &Config) -> anyhow::Result<KeyedStore> {
 }
 
 fn identity(id: &Identity) -> (&str, Kind) {
-    match (&id.name, &id.pnr) {
+    match (&id.who.name, &id.who.pnr) {
         (Some(n), _) => (n.as_str(), Kind::ProtectedName),
         (None, Some(p)) => (p.as_str(), Kind::ProtectedPnr),
         // clap's group makes one of them required.
