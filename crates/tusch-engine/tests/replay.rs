@@ -40,7 +40,7 @@ fn document(i: u32) -> (String, Vec<String>) {
          företräder. Vi nås på Kommunhuset, Selma Lagerlöfs väg 4, 123 45 Ankeby.\r\n"
     );
     let mut gold = vec![format!("{first} Pärlemo"), "Pärlemo".to_owned()];
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         text.push_str(&format!(
             "Tjorven har ringt från {phone} om Projekt Astrid Lindgren.\r\n"
         ));
