@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The dependency shape of issue 10, checked rather than claimed:
 #   tusch-core ← {tusch-pdf, tusch-ocr, tusch-ner} ← tusch-engine ← {tusch-cli, tusch-review}
-#   ← src-tauri
+#   ← src-tauri;  tusch-core ← tusch-keyed (the keyed-hash store) ← tusch-engine
 # (the "no network client crate" half of the guarantee is `cargo deny check bans`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,11 @@ for c in tusch-ocr tusch-ner; do
 done
 if depends_on tusch-core tusch-pdf || depends_on tusch-core tusch-engine; then
     echo "shape: tusch-core must depend on no other tusch crate" >&2
+    fail=1
+fi
+keyed=$(direct_deps tusch-keyed | grep '^tusch-' || true)
+if [ "$keyed" != "tusch-core" ]; then
+    echo "shape: tusch-keyed must depend on tusch-core only, has: $(echo $keyed)" >&2
     fail=1
 fi
 desktop=$(direct_deps tusch-desktop | grep '^tusch-' || true)

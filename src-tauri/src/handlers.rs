@@ -121,6 +121,19 @@ pub fn set_state(app: &App, id: u32, masks: &[u64], state: MaskState) -> Result<
     app.change(id, |s| s.set_state(id, masks, state))
 }
 
+/// [`set_state`] with the deliberate override that rejects a protected identity.
+pub fn set_state_override(
+    app: &App,
+    id: u32,
+    masks: &[u64],
+    state: MaskState,
+    override_protected: bool,
+) -> Result<DocumentView> {
+    app.change(id, |s| {
+        s.set_state_override(id, masks, state, override_protected)
+    })
+}
+
 pub fn decide_proposed(
     app: &App,
     id: u32,

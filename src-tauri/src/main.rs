@@ -105,8 +105,15 @@ fn set_state(
     id: u32,
     masks: Vec<u64>,
     value: MaskState,
+    override_protected: Option<bool>,
 ) -> Result<DocumentView> {
-    handlers::set_state(&state, id, &masks, value)
+    handlers::set_state_override(
+        &state,
+        id,
+        &masks,
+        value,
+        override_protected.unwrap_or(false),
+    )
 }
 
 #[tauri::command]

@@ -299,6 +299,14 @@ function renderPanel(d: DocumentView) {
       <h2>${esc(d.name)}</h2>
       ${status}
       ${d.note ? `<p class="note">${esc(d.note)}</p>` : ""}
+      ${d.protected > 0 ? `<p class="note" data-testid="protected">Skyddad identitet: ${d.protected} maskeringar gäller personer med skyddad identitet.</p>` : ""}
+      ${
+        d.learned && (d.learned.suggested > 0 || d.learned.recorded)
+          ? `<p class="muted" data-testid="learned">Inlärda beslut: ${d.learned.suggested} förslag${
+              d.learned.recorded ? `, ${d.learned.decisions} beslut sparade vid export` : ""
+            }</p>`
+          : ""
+      }
       <div class="counts">
         <span class="c proposed">${count(d.proposed, "förslag", "förslag")}</span>
         <span class="c accepted">${d.accepted} maskeras</span>

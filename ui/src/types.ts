@@ -63,6 +63,16 @@ export interface DocumentView {
   can_redo: boolean;
   default_output: string;
   last_export: ExportOutcome | null;
+  /** What the learned list did on this document (counts only). */
+  learned: LearnedSummary;
+  /** Masks over protected identities ("skyddad identitet"). */
+  protected: number;
+}
+
+export interface LearnedSummary {
+  suggested: number;
+  decisions: number;
+  recorded: boolean;
 }
 
 export interface Provision {

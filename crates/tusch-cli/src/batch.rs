@@ -579,6 +579,9 @@ struct Totals {
     pages_done: usize,
     ocr_pages: usize,
     masks: BTreeMap<Category, usize>,
+    /// Masks over protected identities, and masks the learned list suggested.
+    protected: usize,
+    learned: usize,
 }
 
 impl Summary {
@@ -610,6 +613,8 @@ impl Summary {
                     totals.pages_done += r.pages;
                 }
                 totals.ocr_pages += r.ocr_pages.len();
+                totals.protected += r.protected;
+                totals.learned += r.learned;
                 for (c, n) in &r.masks {
                     *totals.masks.entry(*c).or_default() += n;
                 }
@@ -729,6 +734,18 @@ fn print_text(
     println!("  {total} maskeringar:");
     for (c, n) in &t.masks {
         println!("    {:<24} {n}", c.label_sv());
+    }
+    if t.protected > 0 {
+        println!(
+            "  SKYDDAD IDENTITET: {} maskeringar (se VARNING ovan för vilka filer)",
+            t.protected
+        );
+    }
+    if t.learned > 0 {
+        println!(
+            "  {} maskeringar föreslagna av den inlärda listan (inlärd)",
+            t.learned
+        );
     }
     for p in other {
         let rel = p.strip_prefix(input_dir).unwrap_or(p);

@@ -13,6 +13,7 @@
 mod audit;
 mod batch;
 mod detect_text;
+mod keyed;
 mod redact;
 mod report;
 mod shard;
@@ -188,6 +189,17 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: audit::AuditCommand,
+    },
+    /// Listan över personer med skyddad identitet ([protected] path): lagras som nyckelade
+    /// hashar, aldrig som text.
+    Protected {
+        #[command(subcommand)]
+        command: keyed::ProtectedCommand,
+    },
+    /// Den inlärda listan ([learned] path): registratorernas beslut som nyckelade hashar.
+    Learned {
+        #[command(subcommand)]
+        command: keyed::LearnedCommand,
     },
     /// Visa den gällande konfigurationen som TOML och varifrån varje värde kommer:
     /// standardvärde, /etc/tusch/tusch.toml, ~/.config/tusch/tusch.toml eller --config.
@@ -417,6 +429,8 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Audit { command } => audit::run(command),
+        Command::Protected { command } => keyed::protected(command),
+        Command::Learned { command } => keyed::learned(command),
         Command::Config { config } => {
             let layered = tusch_engine::config::load_standard(config.as_deref())
                 .map_err(|e| usage(chain(&e)))?;

@@ -20,6 +20,14 @@ pub struct Report {
     pub dpi: u32,
     pub encoding: tusch_core::Encoding,
     pub masks_by_category: BTreeMap<Category, usize>,
+    /// Accepted masks over a protected identity (detector `skyddad_identitet`): the report
+    /// flags "skyddad identitet" when there are any.
+    #[serde(default)]
+    pub protected_masks: usize,
+    /// Accepted masks the learned list suggested (detector `inlärd`); each mask's
+    /// explanation in `plan` says so too.
+    #[serde(default)]
+    pub learned_masks: usize,
     /// Per page: where its text came from (own text layer and/or OCR) and why, and how it
     /// was written. Absent in reports of older versions.
     #[serde(default)]
@@ -155,6 +163,8 @@ impl Report {
             dpi: policy.dpi,
             encoding: policy.encoding,
             masks_by_category: plan.accepted_counts(),
+            protected_masks: count_by_detector(&plan, tusch_core::PROTECTED_DETECTOR),
+            learned_masks: count_by_detector(&plan, tusch_core::LEARNED_DETECTOR),
             granska: page_sources
                 .iter()
                 .filter(|p| p.poor_quality)
@@ -219,6 +229,13 @@ impl Report {
     /// annotation text that is not in the output, text layers that were not trusted.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
+        if self.protected_masks > 0 {
+            out.push(format!(
+                "{}: skyddad identitet: {} maskering(ar) av personer på listan över skyddade \
+                 personuppgifter; hantera handlingen därefter",
+                self.input, self.protected_masks
+            ));
+        }
         for p in &self.page_sources {
             if p.reason == "disabled_but_scanned" {
                 out.push(format!(
@@ -291,4 +308,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path)?;
     Ok(())
+}
+
+/// Accepted masks whose explanation names `detector`.
+fn count_by_detector(plan: &RedactionPlan, detector: &str) -> usize {
+    plan.pages
+        .iter()
+        .flat_map(|p| &p.masks)
+        .filter(|m| {
+            m.state == tusch_core::MaskState::Accepted && m.explanation.detector == detector
+        })
+        .count()
 }

@@ -84,6 +84,12 @@ pub struct DocResult {
     pub masks: BTreeMap<Category, usize>,
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Masks over protected identities ("skyddad identitet"), and masks the learned list
+    /// suggested ("inlärd").
+    #[serde(default)]
+    pub protected: usize,
+    #[serde(default)]
+    pub learned: usize,
     /// For the audit record (done documents only).
     #[serde(default)]
     pub released: Option<Released>,
@@ -100,6 +106,8 @@ impl DocResult {
             ocr_regions: Vec::new(),
             masks: BTreeMap::new(),
             warnings: Vec::new(),
+            protected: 0,
+            learned: 0,
             released: None,
         }
     }
@@ -128,6 +136,8 @@ impl DocResult {
                 .map(|p| (p.page, p.ocr_regions))
                 .collect(),
             masks: report.masks_by_category.clone(),
+            protected: report.protected_masks,
+            learned: report.learned_masks,
             warnings: if status == Status::Done {
                 report.warnings()
             } else {

@@ -6,10 +6,16 @@
 //! 1. run every detector on every page;
 //! 2. add deny-list matches (every occurrence, case-insensitive, genitive included);
 //! 3. drop disabled categories and findings below the threshold;
-//! 4. drop allow-listed text;
+//! 4. drop allow-listed text, then what a [`Suppressor`] (the learned list of `tusch-keyed`)
+//!    says the registrars keep rejecting;
 //! 5. propagate person names: every other occurrence of a found name — the full name, the
 //!    first name alone, the surname alone, genitive forms — is flagged too, on every page;
 //! 6. merge overlapping findings.
+//!
+//! Findings from the list of protected identities ([`Finding::is_protected`]) pass steps 3
+//! and 4 untouched: a protected identity is masked whatever the threshold, the disabled
+//! categories, the allow-list or the learned list say. Validated identifiers
+//! ([`Finding::is_validated_identifier`]) are never suppressed either.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -35,17 +41,32 @@ impl DocumentFindings {
     }
 }
 
+/// Drops findings the registrars have consistently rejected (step 4).
+///
+/// The analyzer never asks about protected identities or validated identifiers. An
+/// implementation must not log or keep the text it sees.
+pub trait Suppressor: Send + Sync {
+    /// A stable name, for `Debug`.
+    fn name(&self) -> &'static str;
+
+    /// Whether `finding` over `text` (the page's text) should be dropped.
+    fn suppress(&self, text: &str, finding: &Finding) -> bool;
+}
+
 /// Detectors plus the policy that filters their findings.
 pub struct Analyzer {
     detectors: Vec<Box<dyn Detector>>,
     policy: DetectionPolicy,
+    suppressors: Vec<Box<dyn Suppressor>>,
 }
 
 impl std::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names: Vec<_> = self.detectors.iter().map(|d| d.name()).collect();
+        let suppressors: Vec<_> = self.suppressors.iter().map(|s| s.name()).collect();
         f.debug_struct("Analyzer")
             .field("detectors", &names)
+            .field("suppressors", &suppressors)
             .field("policy", &self.policy)
             .finish()
     }
@@ -58,7 +79,16 @@ impl Analyzer {
     }
 
     pub fn with_detectors(detectors: Vec<Box<dyn Detector>>, policy: DetectionPolicy) -> Self {
-        Self { detectors, policy }
+        Self {
+            detectors,
+            policy,
+            suppressors: Vec::new(),
+        }
+    }
+
+    /// Adds a suppressor (e.g. the learned list), applied after the allow-list.
+    pub fn push_suppressor(&mut self, suppressor: Box<dyn Suppressor>) {
+        self.suppressors.push(suppressor);
     }
 
     /// Adds a detector (e.g. the NER model) after the rule-based ones.
@@ -95,7 +125,8 @@ impl Analyzer {
         // propagated to the rest of the document).
         for (text, f) in pages.iter().zip(found.iter_mut()) {
             f.retain(|x| {
-                x.category != Category::Person
+                x.is_protected()
+                    || x.category != Category::Person
                     || !(crate::lexicon::is_not_a_name(text, &x.span)
                         || text
                             .get(x.span.clone())
@@ -113,12 +144,14 @@ impl Analyzer {
         }
         for (text, f) in pages.iter().zip(found.iter_mut()) {
             apply_allow_list(text, f, &self.policy.allow);
+            self.apply_suppressors(text, f);
         }
         if self.policy.propagate_names {
             let extra = propagate_names(pages, &found);
             for ((text, f), more) in pages.iter().zip(found.iter_mut()).zip(extra) {
                 let mut more = more;
                 apply_allow_list(text, &mut more, &self.policy.allow);
+                self.apply_suppressors(text, &mut more);
                 f.extend(more);
             }
         }
@@ -170,7 +203,22 @@ impl Analyzer {
 
     fn apply_threshold(&self, findings: &mut Vec<Finding>) {
         let p = &self.policy;
-        findings.retain(|f| f.score >= p.threshold && !p.disabled.contains(&f.category));
+        findings.retain(|f| {
+            f.is_protected() || (f.score >= p.threshold && !p.disabled.contains(&f.category))
+        });
+    }
+
+    /// Step 4, second half: what the suppressors drop, never a protected identity or a
+    /// validated identifier.
+    fn apply_suppressors(&self, text: &str, findings: &mut Vec<Finding>) {
+        if self.suppressors.is_empty() {
+            return;
+        }
+        findings.retain(|f| {
+            f.is_protected()
+                || f.is_validated_identifier()
+                || !self.suppressors.iter().any(|s| s.suppress(text, f))
+        });
     }
 }
 
@@ -286,9 +334,10 @@ pub fn apply_allow_list(text: &str, findings: &mut Vec<Finding>, allow: &[String
         .flat_map(|a| find_occurrences(text, a))
         .collect();
     findings.retain(|f| {
-        !allowed
-            .iter()
-            .any(|a| a.start <= f.span.start && f.span.end <= a.end)
+        f.is_protected()
+            || !allowed
+                .iter()
+                .any(|a| a.start <= f.span.start && f.span.end <= a.end)
     });
 }
 

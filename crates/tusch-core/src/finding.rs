@@ -155,6 +155,14 @@ impl Explanation {
     }
 }
 
+/// The detector name of findings from the kommun's list of protected identities
+/// (`tusch-keyed`): never dropped by the allow-list, the threshold, a disabled category or
+/// the learned list, and never rejected in review without a deliberate override.
+pub const PROTECTED_DETECTOR: &str = "skyddad_identitet";
+
+/// The detector name of suggestions from the learned list (`tusch-keyed`).
+pub const LEARNED_DETECTOR: &str = "inlärd";
+
 /// A span of a page's text that a detector believes should be masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -180,6 +188,22 @@ impl Finding {
             explanation,
         }
     }
+
+    /// Whether the finding comes from the list of protected identities.
+    pub fn is_protected(&self) -> bool {
+        self.explanation.detector == PROTECTED_DETECTOR
+    }
+
+    /// Whether the finding is an identifier a checksum confirmed (a personnummer passing
+    /// date and Luhn checks, an account or card number passing its check): such findings
+    /// are never suppressed by what was learned.
+    pub fn is_validated_identifier(&self) -> bool {
+        matches!(self.explanation.validation, Validation::Passed(_))
+            && matches!(
+                self.category,
+                Category::Personnummer | Category::BankAccount | Category::PaymentCard
+            )
+    }
 }
 
 /// Overlapping findings become one, spanning both, with the category and
@@ -196,7 +220,10 @@ pub fn merge_overlaps(mut findings: Vec<Finding>) -> Vec<Finding> {
         match out.last_mut() {
             Some(last) if f.span.start < last.span.end => {
                 let end = last.span.end.max(f.span.end);
-                if f.score > last.score {
+                // A protected identity keeps its explanation, so it stays flagged.
+                let wins = f.score > last.score
+                    || (f.is_protected() && !last.is_protected() && f.score >= last.score);
+                if wins {
                     let start = last.span.start;
                     *last = f;
                     last.span = start..end;

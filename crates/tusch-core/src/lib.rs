@@ -29,14 +29,18 @@ pub mod policy;
 pub mod raster;
 pub mod text;
 
+pub use analyzer::Suppressor;
 pub use analyzer::{Analyzer, DocumentFindings};
 pub use detect::Detector;
 pub use error::ConfigError;
-pub use finding::{Category, Explanation, Finding, Validation};
+pub use finding::{
+    Category, Explanation, Finding, Validation, LEARNED_DETECTOR, PROTECTED_DETECTOR,
+};
 pub use geom::{DisplayRect, PageGeometry, PixelRect, Rect, Rotation};
 pub use plan::{Mask, MaskState, PagePlan, RedactionPlan};
 pub use policy::{
-    AuditPolicy, Config, DetectionPolicy, Encoding, NerPolicy, OcrMode, OcrPolicy, OutputPolicy,
+    AuditPolicy, Config, DetectionPolicy, Encoding, LearnedPolicy, NerPolicy, OcrMode, OcrPolicy,
+    OutputPolicy, ProtectedPolicy,
 };
 pub use raster::GrayImage;
 pub use text::{PageText, TextChar, TextLayer};

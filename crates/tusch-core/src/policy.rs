@@ -19,6 +19,45 @@ pub struct Config {
     pub ner: NerPolicy,
     pub ocr: OcrPolicy,
     pub audit: AuditPolicy,
+    pub protected: ProtectedPolicy,
+    pub learned: LearnedPolicy,
+}
+
+/// `[protected]`: the kommun's list of people with protected identity (skyddade
+/// personuppgifter), kept as keyed hashes by `tusch-keyed` (see `docs/learned.md`). Every
+/// occurrence is masked, whatever the allow-list, the threshold or the learned list say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProtectedPolicy {
+    /// The list (a JSON file of hashes). Default: none, no list.
+    pub path: Option<PathBuf>,
+    /// The per-installation secret the hashes are keyed with. Default: `secret.key` beside
+    /// the list; created (mode 0600) on first use.
+    pub secret: Option<PathBuf>,
+}
+
+/// `[learned]`: what Tusch learns from the registrars' decisions (see `docs/learned.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LearnedPolicy {
+    /// The learned list (a JSON file of hashes, counts and dates). Default: none, nothing
+    /// is learned or used.
+    pub path: Option<PathBuf>,
+    /// The per-installation secret. Default: `secret.key` beside the list.
+    pub secret: Option<PathBuf>,
+    /// A rejected suggestion is suppressed once its text has been rejected this many times
+    /// more than it has been masked by hand. Default 3.
+    pub suppress_after: u32,
+}
+
+impl Default for LearnedPolicy {
+    fn default() -> Self {
+        Self {
+            path: None,
+            secret: None,
+            suppress_after: 3,
+        }
+    }
 }
 
 /// `[audit]`: where every export and every document of a batch is recorded (one
@@ -126,6 +165,12 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "ner.categories",
                 reason: "får bara innehålla person, location och organisation",
+            });
+        }
+        if !(1..=1000).contains(&self.learned.suppress_after) {
+            return Err(ConfigError::Invalid {
+                field: "learned.suppress_after",
+                reason: "måste vara mellan 1 och 1000",
             });
         }
         let r = &self.ocr;
@@ -465,5 +510,27 @@ mod layer_tests {
     fn the_table_round_trips() {
         let c = Config::default();
         assert_eq!(Config::from_table(c.to_table()).unwrap(), c);
+    }
+}
+
+#[cfg(test)]
+mod keyed_policy_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn learned_and_protected_are_off_by_default_and_strict() {
+        let c = Config::default();
+        assert_eq!(c.protected.path, None);
+        assert_eq!(c.learned.path, None);
+        assert_eq!(c.learned.suppress_after, 3);
+        let c = Config::from_toml(
+            "[learned]\npath = \"/var/lib/tusch/inlard.json\"\nsuppress_after = 5\n[protected]\npath = \"/etc/tusch/skyddade.json\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.learned.suppress_after, 5);
+        assert!(c.protected.path.is_some());
+        assert!(Config::from_toml("[learned]\nsuppress_after = 0\n").is_err());
+        assert!(Config::from_toml("[protected]\nnames = [\"x\"]\n").is_err());
     }
 }

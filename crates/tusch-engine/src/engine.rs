@@ -10,6 +10,7 @@ use tusch_core::{
     Analyzer, Category, Config, DocumentFindings, GrayImage, MaskState, PageText, Rect,
     RedactionPlan, TextLayer,
 };
+use tusch_keyed::{KeyedStore, LearnedDetector, LearnedSuppressor, ProtectedDetector, SharedStore};
 use tusch_ner::{ModelInfo, NerDetector};
 use tusch_ocr::{OcrEngine, Tesseract};
 
@@ -62,6 +63,8 @@ pub struct Engine {
     analyzer: Analyzer,
     model: Option<ModelInfo>,
     ocr: LazyOcr,
+    protected: Option<SharedStore>,
+    learned: Option<SharedStore>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -94,9 +97,29 @@ pub struct Redacted {
 impl Engine {
     /// Builds the engine: the analyzer from `[detection]`, plus the name model unless
     /// `[ner] enabled = false` or `parts` gives one. A model that cannot be loaded is an
-    /// error, never a silent fallback to rules alone.
+    /// error, never a silent fallback to rules alone. With `[protected] path` the protected
+    /// identities are a detector; with `[learned] path` the learned list is a detector and a
+    /// suppressor (`tusch-keyed`). A list that cannot be read is an error too.
     pub fn new(config: Config, parts: Parts) -> Result<Self, EngineError> {
         let mut analyzer = Analyzer::new(config.detection.clone());
+        let open = |path: &Option<std::path::PathBuf>, secret: &Option<std::path::PathBuf>| {
+            path.as_deref()
+                .map(|p| KeyedStore::open(p, secret.as_deref()).map(tusch_keyed::shared))
+                .transpose()
+                .map_err(EngineError::Keyed)
+        };
+        let protected = open(&config.protected.path, &config.protected.secret)?;
+        if let Some(s) = &protected {
+            analyzer.push_detector(Box::new(ProtectedDetector::new(s.clone())));
+        }
+        let learned = open(&config.learned.path, &config.learned.secret)?;
+        if let Some(s) = &learned {
+            analyzer.push_detector(Box::new(LearnedDetector::new(s.clone())));
+            analyzer.push_suppressor(Box::new(LearnedSuppressor::new(
+                s.clone(),
+                config.learned.suppress_after,
+            )));
+        }
         let model = match parts.ner {
             Some(p) => {
                 analyzer.push_detector(p.detector);
@@ -124,6 +147,8 @@ impl Engine {
             analyzer,
             model,
             ocr,
+            protected,
+            learned,
         })
     }
 
@@ -138,6 +163,17 @@ impl Engine {
 
     pub fn analyzer(&self) -> &Analyzer {
         &self.analyzer
+    }
+
+    /// The list of protected identities, when `[protected] path` is set.
+    pub fn protected(&self) -> Option<&SharedStore> {
+        self.protected.as_ref()
+    }
+
+    /// The learned list, when `[learned] path` is set: the app records decisions into it,
+    /// and the next analysis uses them.
+    pub fn learned(&self) -> Option<&SharedStore> {
+        self.learned.as_ref()
     }
 
     /// The name model in use, when there is one.

@@ -31,6 +31,9 @@ pub enum EngineError {
     OcrUnavailable(#[source] tusch_ocr::OcrError),
     #[error("namnmodellen kunde inte laddas")]
     Ner(#[source] tusch_ner::NerError),
+    /// The learned list or the list of protected identities (`[learned]`, `[protected]`).
+    #[error("listan över inlärda beslut eller skyddade identiteter kunde inte användas")]
+    Keyed(#[source] tusch_keyed::KeyedError),
     #[error("planen stämmer inte med dokumentet (sidantal eller sidstorlek)")]
     PlanMismatch,
     #[error("förhandsvisningen kunde inte avkodas")]

@@ -38,4 +38,6 @@ pub use engine::{Engine, NerPart, Parts, Planned, Redacted};
 pub use error::EngineError;
 pub use input::{Document, InputKind, OcrReason, OcrSummary, PageInfo};
 pub use pipeline::{expectations, Applied, NoProgress, PageReading, Progress};
+/// The keyed-hash store (learned list, protected identities), for the CLI and the app.
+pub use tusch_keyed;
 pub use tusch_pdf::{verify_file, VerifyExpectations, VerifyReport};

@@ -13,6 +13,8 @@ use tusch_core::{
 use tusch_engine::Document as Input;
 use tusch_engine::EngineError;
 
+use tusch_engine::tusch_keyed::Kind as LearnedKind;
+
 use crate::catalogue::Catalogue;
 use crate::error::ReviewError;
 use crate::review::{Origin, Review, ReviewMask};
@@ -63,6 +65,19 @@ pub struct Document {
     /// A note for the registrar about the autosave (e.g. a damaged one was ignored).
     pub note: Option<String>,
     pub last_export: Option<ExportOutcome>,
+    /// What the learned list did on this document.
+    pub learned: LearnedSummary,
+}
+
+/// What the learned list did on one document, for the window: counts only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LearnedSummary {
+    /// Suggestions the learned list made (detector `inlärd`).
+    pub suggested: usize,
+    /// Decisions of this document recorded in the learned list (at export).
+    pub decisions: usize,
+    /// Whether they have been recorded.
+    pub recorded: bool,
 }
 
 impl Document {
@@ -98,6 +113,7 @@ impl Document {
             status: Status::Analysing { done: 0, total },
             note: None,
             last_export: None,
+            learned: LearnedSummary::default(),
         })
     }
 
@@ -184,6 +200,52 @@ impl Document {
     pub fn text_of(&self, mask: &ReviewMask) -> Option<&str> {
         let page = self.pages.as_ref()?.get(mask.page)?;
         page.layer.text().get(mask.span.clone()?)
+    }
+
+    /// The decisions of this review the learned list learns from (`docs/learned.md`), in
+    /// memory only: each string rejected as not personal data, and each string masked by
+    /// hand (text selection, "mask all occurrences", typed text) that no detector
+    /// suggested — once per distinct string per document. Protected identities are never
+    /// learned from; strings of more than four words cannot be entries and are left out.
+    pub fn learned_decisions(&self) -> Vec<(String, LearnedKind, Option<Category>)> {
+        let masks = self.review.masks();
+        let detected: Vec<(usize, &std::ops::Range<usize>)> = masks
+            .iter()
+            .filter(|m| m.origin == Origin::Detected)
+            .filter_map(|m| Some((m.page, m.span.as_ref()?)))
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for m in masks {
+            if m.is_protected() || m.protected_override {
+                continue;
+            }
+            let kind = match (m.origin, m.state) {
+                (Origin::Detected, MaskState::Rejected) => LearnedKind::NotPersonal,
+                (Origin::Manual | Origin::Occurrence, MaskState::Accepted) => {
+                    let Some(span) = &m.span else { continue };
+                    let found = detected
+                        .iter()
+                        .any(|(p, s)| *p == m.page && s.start < span.end && span.start < s.end);
+                    if found {
+                        continue;
+                    }
+                    LearnedKind::Mask
+                }
+                _ => continue,
+            };
+            let Some(text) = self.text_of(m) else {
+                continue;
+            };
+            let Some(norm) = tusch_engine::tusch_keyed::normalize::normalise(text) else {
+                continue;
+            };
+            if seen.insert((norm, kind)) {
+                let category = (kind == LearnedKind::Mask).then_some(m.category);
+                out.push((text.to_owned(), kind, category));
+            }
+        }
+        out
     }
 
     /// Adds a box the registrar drew (display points, origin top-left), accepted.
@@ -406,6 +468,21 @@ impl Document {
             can_redo: self.review.can_redo(),
             default_output: self.default_output().display().to_string(),
             last_export: self.last_export.clone(),
+            learned: LearnedSummary {
+                suggested: self
+                    .review
+                    .masks()
+                    .iter()
+                    .filter(|m| m.explanation.detector == tusch_core::LEARNED_DETECTOR)
+                    .count(),
+                ..self.learned
+            },
+            protected: self
+                .review
+                .masks()
+                .iter()
+                .filter(|m| m.is_protected())
+                .count(),
         }
     }
 
@@ -473,6 +550,7 @@ pub fn proposals(
                 provision: None,
                 origin: Origin::Detected,
                 span: Some(f.span.clone()),
+                protected_override: false,
             });
         }
     }
@@ -514,6 +592,10 @@ pub struct DocumentView {
     pub can_redo: bool,
     pub default_output: String,
     pub last_export: Option<ExportOutcome>,
+    /// What the learned list did on this document (counts).
+    pub learned: LearnedSummary,
+    /// Masks over protected identities ("skyddad identitet").
+    pub protected: usize,
 }
 
 /// One mask as the window shows it: display-space rectangles (points, origin top-left),

@@ -47,6 +47,12 @@ pub enum ReviewError {
     Export(#[source] EngineError),
     #[error("exporten kunde inte föras in i granskningsloggen och sparades inte")]
     Audit(#[source] tusch_audit::AuditError),
+    #[error(
+        "maskeringen gäller en person med skyddad identitet och kan bara avvisas med ett avsiktligt undantag (override_protected)"
+    )]
+    ProtectedIdentity,
+    #[error("den inlärda listan kunde inte uppdateras")]
+    Learned(#[source] tusch_engine::tusch_keyed::KeyedError),
     #[error("kunde inte skriva {path}")]
     Write {
         path: PathBuf,
@@ -59,7 +65,7 @@ impl ReviewError {
     /// A stable code for the window to branch on (the message is for the registrar and may
     /// be reworded): `document`, `no_such_document`, `no_such_mask`, `no_such_page`,
     /// `not_ready`, `undecided`, `no_text`, `bad_box`, `save`, `bad_save`, `catalogue`,
-    /// `engine`, `export`, `audit`, `write`.
+    /// `engine`, `export`, `audit`, `write`, `protected_identity`, `learned`.
     pub fn code(&self) -> &'static str {
         match self {
             ReviewError::Document { .. } => "document",
@@ -77,6 +83,8 @@ impl ReviewError {
             ReviewError::Export(_) => "export",
             ReviewError::Audit(_) => "audit",
             ReviewError::Write { .. } => "write",
+            ReviewError::ProtectedIdentity => "protected_identity",
+            ReviewError::Learned(_) => "learned",
         }
     }
 }

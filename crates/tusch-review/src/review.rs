@@ -46,6 +46,17 @@ pub struct ReviewMask {
     /// The masked characters as a byte range into the page's text layer, when known.
     #[serde(default)]
     pub span: Option<Range<usize>>,
+    /// A protected identity the registrar rejected with a deliberate override: a manual
+    /// decision on record (and in the decision summary).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub protected_override: bool,
+}
+
+impl ReviewMask {
+    /// Whether the mask covers a protected identity (`[protected]`).
+    pub fn is_protected(&self) -> bool {
+        self.explanation.detector == tusch_core::PROTECTED_DETECTOR
+    }
 }
 
 impl ReviewMask {
@@ -67,6 +78,7 @@ impl ReviewMask {
             provision: None,
             origin,
             span: None,
+            protected_override: false,
         }
     }
 }
@@ -171,6 +183,27 @@ impl Review {
         })
     }
 
+    /// Whether setting `ids` to `state` would reject a protected identity.
+    pub fn rejects_protected(&self, ids: &[u64], state: MaskState) -> bool {
+        state == MaskState::Rejected
+            && self
+                .masks
+                .iter()
+                .any(|m| ids.contains(&m.id) && m.is_protected() && m.state != MaskState::Rejected)
+    }
+
+    /// Rejects protected identities deliberately: the override is kept on each mask.
+    pub fn override_protected(&mut self, ids: &[u64]) -> bool {
+        self.change(|masks, _| {
+            for m in masks.iter_mut().filter(|m| ids.contains(&m.id)) {
+                if m.is_protected() {
+                    m.protected_override = true;
+                }
+                m.state = MaskState::Rejected;
+            }
+        })
+    }
+
     /// Decides every still proposed mask (of one category, or all). Decisions already made
     /// are kept: "accept all" after rejecting one keeps that one rejected.
     pub fn decide_proposed(&mut self, category: Option<Category>, state: MaskState) -> bool {
@@ -178,7 +211,12 @@ impl Review {
             for m in masks.iter_mut().filter(|m| {
                 m.state == MaskState::Proposed && category.is_none_or(|c| m.category == c)
             }) {
-                m.state = state;
+                // "Reject all" never rejects a protected identity: it is accepted instead.
+                m.state = if m.is_protected() {
+                    MaskState::Accepted
+                } else {
+                    state
+                };
             }
         })
     }
@@ -358,5 +396,35 @@ mod tests {
         )]);
         assert!(r.remove(ids[0]));
         assert_eq!(r.masks().len(), 3);
+    }
+
+    fn protected() -> ReviewMask {
+        ReviewMask {
+            explanation: Explanation::new(
+                tusch_core::PROTECTED_DETECTOR,
+                "skyddad identitet",
+                Validation::NotApplicable,
+            ),
+            ..detected(0, Category::Person)
+        }
+    }
+
+    /// Issue 14: a protected identity cannot be rejected without a deliberate override,
+    /// and "reject all" accepts it instead.
+    #[test]
+    fn a_protected_identity_is_not_rejected_by_accident() {
+        let mut r = Review::new(vec![protected(), detected(0, Category::Person)]);
+        assert!(r.rejects_protected(&[0], MaskState::Rejected));
+        assert!(!r.rejects_protected(&[1], MaskState::Rejected));
+        assert!(!r.rejects_protected(&[0], MaskState::Accepted));
+        r.decide_proposed(None, MaskState::Rejected);
+        assert_eq!(r.mask(0).unwrap().state, MaskState::Accepted);
+        assert_eq!(r.mask(1).unwrap().state, MaskState::Rejected);
+        assert!(r.override_protected(&[0]));
+        let m = r.mask(0).unwrap();
+        assert_eq!((m.state, m.protected_override), (MaskState::Rejected, true));
+        // The override is saved with the review.
+        let saved = serde_json::to_string(m).unwrap();
+        assert!(saved.contains("\"protected_override\":true"), "{saved}");
     }
 }

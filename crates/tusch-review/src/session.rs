@@ -184,13 +184,36 @@ impl Session {
         }
     }
 
+    /// Sets the state of masks. Rejecting a protected identity is refused
+    /// ([`ReviewError::ProtectedIdentity`]); see [`Session::set_state_override`].
     pub fn set_state(
         &mut self,
         id: u32,
         masks: &[u64],
         state: MaskState,
     ) -> Result<(), ReviewError> {
-        self.ready_mut(id)?.review.set_state(masks, state);
+        self.set_state_override(id, masks, state, false)
+    }
+
+    /// [`Session::set_state`] with `override_protected`: `true` rejects protected
+    /// identities too, deliberately, and records the override on each mask (it is saved with
+    /// the review and listed in the decision summary).
+    pub fn set_state_override(
+        &mut self,
+        id: u32,
+        masks: &[u64],
+        state: MaskState,
+        override_protected: bool,
+    ) -> Result<(), ReviewError> {
+        let review = &mut self.ready_mut(id)?.review;
+        if review.rejects_protected(masks, state) {
+            if !override_protected {
+                return Err(ReviewError::ProtectedIdentity);
+            }
+            review.override_protected(masks);
+        } else {
+            review.set_state(masks, state);
+        }
         Ok(())
     }
 
@@ -317,10 +340,45 @@ impl Session {
         })
     }
 
+    /// Records a finished export, and teaches the learned list (`[learned] path`) the
+    /// document's decisions ([`Session::learn`]). A learned list that cannot be written
+    /// leaves a note on the document; the export itself stands.
     pub fn finish_export(&mut self, id: u32, outcome: &ExportOutcome) {
         if let Ok(d) = self.doc_mut(id) {
             d.last_export = Some(outcome.clone());
         }
+        if let Err(e) = self.learn(id) {
+            if let Ok(d) = self.doc_mut(id) {
+                d.note = Some(e.to_string());
+            }
+        }
+    }
+
+    /// Records the document's decisions in the learned list, once per document and session:
+    /// at export, so that clicks undone before it are never learned. Returns how many
+    /// decisions were recorded (0 without a learned list).
+    pub fn learn(&mut self, id: u32) -> Result<usize, ReviewError> {
+        let doc = self.doc(id)?;
+        if doc.learned.recorded || self.config.learned.path.is_none() {
+            return Ok(0);
+        }
+        let decisions = doc.learned_decisions();
+        let engine = self.engine.get(&self.config)?;
+        let Some(store) = engine.learned() else {
+            return Ok(0);
+        };
+        {
+            let mut store = store.write().unwrap_or_else(|p| p.into_inner());
+            for (text, kind, category) in &decisions {
+                // Strings that cannot be entries were left out by learned_decisions.
+                let _ = store.record(text, *kind, *category);
+            }
+            store.save().map_err(ReviewError::Learned)?;
+        }
+        let doc = self.doc_mut(id)?;
+        doc.learned.recorded = true;
+        doc.learned.decisions = decisions.len();
+        Ok(decisions.len())
     }
 
     /// Writes every review with unsaved changes. Returns how many were written.

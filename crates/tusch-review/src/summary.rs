@@ -30,6 +30,30 @@ pub fn text(doc: &Document, plan: &RedactionPlan, output: &Path) -> String {
         s,
         "Maskeringar: {accepted} (förslag som inte maskerades: {rejected})"
     );
+    let protected = doc
+        .review
+        .masks()
+        .iter()
+        .filter(|m| m.is_protected() && m.state == MaskState::Accepted)
+        .count();
+    let overridden = doc
+        .review
+        .masks()
+        .iter()
+        .filter(|m| m.protected_override)
+        .count();
+    if protected > 0 {
+        let _ = writeln!(
+            s,
+            "Skyddad identitet: {protected} maskeringar gäller personer med skyddad identitet"
+        );
+    }
+    if overridden > 0 {
+        let _ = writeln!(
+            s,
+            "Skyddad identitet: {overridden} maskeringar avvisade med avsiktligt undantag"
+        );
+    }
     let _ = writeln!(s);
 
     // Provision → category → pages.
