@@ -23,6 +23,7 @@ pub mod detect;
 pub mod error;
 pub mod finding;
 pub mod geom;
+pub mod label;
 pub mod lexicon;
 pub mod plan;
 pub mod policy;
@@ -37,6 +38,7 @@ pub use geom::{DisplayRect, PageGeometry, PixelRect, Rect, Rotation};
 pub use plan::{Mask, MaskState, PagePlan, RedactionPlan};
 pub use policy::{
     AuditPolicy, Config, DetectionPolicy, Encoding, NerPolicy, OcrMode, OcrPolicy, OutputPolicy,
+    OutputProfile,
 };
 pub use raster::GrayImage;
 pub use text::{PageText, TextChar, TextLayer};
