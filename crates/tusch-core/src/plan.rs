@@ -99,6 +99,50 @@ pub struct RedactionPlan {
 }
 
 impl RedactionPlan {
+    /// The text under the accepted masks: per mask and page, each run of characters of the
+    /// page's text layer whose box centre lies in one of the mask's rectangles (manual boxes
+    /// included). Held in memory while an export is verified — the `searchable` profile's
+    /// text layer must hold none of these — and never stored.
+    pub fn masked_strings(&self, pages: &[PageText]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for page in &self.pages {
+            let Some(text) = pages.iter().find(|p| p.index == page.index) else {
+                continue;
+            };
+            let chars: Vec<(char, Option<Rect>)> = text.layer.iter().collect();
+            for m in page.masks.iter().filter(|m| m.state == MaskState::Accepted) {
+                let inside = |r: &Rect| {
+                    let (cx, cy) = ((r.x0 + r.x1) / 2.0, (r.y0 + r.y1) / 2.0);
+                    m.rects
+                        .iter()
+                        .any(|a| a.x0 <= cx && cx <= a.x1 && a.y0 <= cy && cy <= a.y1)
+                };
+                let mut run = String::new();
+                for (c, r) in &chars {
+                    match r {
+                        Some(r) if inside(r) => run.push(*c),
+                        // A space inside a run (between two masked words) stays in it.
+                        None if c.is_whitespace() && !run.is_empty() => run.push(' '),
+                        _ => {
+                            let t = run.trim();
+                            if !t.is_empty() {
+                                out.push(t.to_owned());
+                            }
+                            run.clear();
+                        }
+                    }
+                }
+                let t = run.trim();
+                if !t.is_empty() {
+                    out.push(t.to_owned());
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Turns findings into masks by looking up each finding's character boxes. `accept`
     /// decides each mask's initial state (the batch CLI accepts everything the policy kept).
     pub fn from_findings(

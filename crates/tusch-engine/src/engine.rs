@@ -62,6 +62,9 @@ pub struct Engine {
     analyzer: Analyzer,
     model: Option<ModelInfo>,
     ocr: LazyOcr,
+    /// The provision each category's masks get in [`Engine::plan`] when none is chosen
+    /// (the catalogue's defaults; empty unless [`Engine::with_provisions`] was called).
+    provisions: std::collections::BTreeMap<Category, String>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -124,7 +127,19 @@ impl Engine {
             analyzer,
             model,
             ocr,
+            provisions: Default::default(),
         })
+    }
+
+    /// The engine, stamping each planned mask with its category's provision from
+    /// `provisions` (a catalogue's defaults): what `tusch` prints in the boxes with
+    /// `[output] provision_labels` and what the masks' alternate texts say.
+    pub fn with_provisions(
+        mut self,
+        provisions: std::collections::BTreeMap<Category, String>,
+    ) -> Self {
+        self.provisions = provisions;
+        self
     }
 
     /// [`Engine::new`] with the real parts.
@@ -138,6 +153,11 @@ impl Engine {
 
     pub fn analyzer(&self) -> &Analyzer {
         &self.analyzer
+    }
+
+    /// The OCR engine (Tesseract is started by the first call).
+    pub fn ocr(&self) -> Result<&dyn OcrEngine, EngineError> {
+        self.ocr.get()
     }
 
     /// The name model in use, when there is one.
@@ -210,6 +230,11 @@ impl Engine {
         let mut plan =
             RedactionPlan::from_findings(pages, findings, self.config.output.padding_pt, state);
         plan.engine = self.description();
+        for m in plan.pages.iter_mut().flat_map(|p| p.masks.iter_mut()) {
+            if m.provision.is_none() {
+                m.provision = self.provisions.get(&m.category).cloned();
+            }
+        }
         plan
     }
 
@@ -226,15 +251,45 @@ impl Engine {
 
     /// Renders every page, burns the plan's accepted masks, writes the image-only PDF to a
     /// temporary file beside `out`, verifies it and only then renames it to `out`.
+    ///
+    /// `pages` are the text layers the plan was made from: in the `searchable` profile the
+    /// strings under the masks are taken from them, held in memory while the verifier
+    /// proves that the OCR text layer holds none of them.
     pub fn apply(
         &self,
         doc: &Document,
         plan: &RedactionPlan,
+        pages: &[PageText],
         input: &Path,
         out: &Path,
         progress: &dyn Progress,
     ) -> Result<Applied, EngineError> {
-        pipeline::apply_plan(doc, plan, input, out, &self.config.output, progress)
+        let release = self.release(plan, pages)?;
+        pipeline::apply_plan(
+            doc,
+            plan,
+            input,
+            out,
+            &self.config.output,
+            &release,
+            progress,
+        )
+    }
+
+    /// What the output profile needs besides the plan: for `searchable`, the OCR engine
+    /// (the masked raster is read) and the masked strings of `pages`.
+    pub fn release(
+        &self,
+        plan: &RedactionPlan,
+        pages: &[PageText],
+    ) -> Result<pipeline::Release<'_>, EngineError> {
+        Ok(match self.config.output.profile {
+            tusch_core::OutputProfile::Image => pipeline::Release::default(),
+            tusch_core::OutputProfile::Searchable => pipeline::Release {
+                ocr: Some(self.ocr.get()?),
+                masked: plan.masked_strings(pages),
+            },
+        })
     }
 
     /// The page as the registrar reviews it: the very raster [`Engine::apply`] releases —
@@ -283,7 +338,14 @@ impl Engine {
         progress: &dyn Progress,
     ) -> Result<Redacted, EngineError> {
         let planned = self.plan_file(input, MaskState::Accepted, progress)?;
-        let applied = self.apply(&planned.doc, &planned.plan, input, out, progress)?;
+        let applied = self.apply(
+            &planned.doc,
+            &planned.plan,
+            &planned.pages,
+            input,
+            out,
+            progress,
+        )?;
         Ok(Redacted {
             doc: planned.doc,
             plan: planned.plan,

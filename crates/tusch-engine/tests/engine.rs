@@ -65,7 +65,7 @@ fn issue_10_the_preview_of_a_scanned_page_is_the_released_raster_pixel_for_pixel
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ut.pdf");
     engine
-        .apply(&doc, &plan, &input, &out, &NoProgress)
+        .apply(&doc, &plan, &[], &input, &out, &NoProgress)
         .unwrap();
     let released = tusch_pdf::released_images(&std::fs::read(&out).unwrap()).unwrap();
 
@@ -113,7 +113,14 @@ fn issue_10_the_preview_of_a_text_page_is_the_released_raster() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ut.pdf");
     engine
-        .apply(&planned.doc, &planned.plan, &input, &out, &NoProgress)
+        .apply(
+            &planned.doc,
+            &planned.plan,
+            &planned.pages,
+            &input,
+            &out,
+            &NoProgress,
+        )
         .unwrap();
     let released = tusch_pdf::released_images(&std::fs::read(&out).unwrap()).unwrap();
     for (i, page) in planned.plan.pages.iter().enumerate() {
