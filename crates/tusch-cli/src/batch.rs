@@ -147,6 +147,7 @@ pub fn run(
             .collect()
     });
     bar.finish_and_clear();
+    crate::summary_pdf::write_for_folder(out_dir);
 
     let elapsed = started.elapsed().as_secs_f64();
     let mut pages = 0;

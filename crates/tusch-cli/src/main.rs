@@ -9,6 +9,7 @@ mod audit;
 mod batch;
 mod detect_text;
 mod report;
+mod summary_pdf;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use tusch_core::{Config, MaskState};
+use tusch_core::{Config, MaskState, OutputProfile};
 use tusch_engine::{Engine, NoProgress};
 
 use crate::report::Report;
@@ -52,6 +53,10 @@ enum Command {
         /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
         #[arg(long)]
         no_ner: bool,
+        /// Sökbar PDF: samma sidbilder plus ett osynligt textlager från OCR av de maskerade
+        /// sidorna, taggar och språk (ersätter [output] profile).
+        #[arg(long)]
+        searchable: bool,
     },
     /// Maskera alla PDF:er och bilder (PNG, JPEG, TIFF) i en mapp (rekursivt) till en
     /// utdatamapp.
@@ -69,6 +74,9 @@ enum Command {
         /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
         #[arg(long)]
         no_ner: bool,
+        /// Sökbara PDF:er (se `tusch redact --searchable`).
+        #[arg(long)]
+        searchable: bool,
     },
     /// Visa vad som skulle maskeras, utan att skriva någon PDF.
     Detect {
@@ -163,7 +171,26 @@ pub(crate) fn engine(mut config: Config, no_ner: bool) -> anyhow::Result<Engine>
     if no_ner {
         config.ner.enabled = false;
     }
-    Ok(Engine::from_config(config)?)
+    // Labels and the masks' alternate texts need a provision per mask: the catalogue's
+    // defaults per category (the kommun's own catalogue when it has one).
+    let provisions =
+        if config.output.provision_labels || config.output.profile == OutputProfile::Searchable {
+            let catalogue =
+                tusch_review::Catalogue::load(tusch_review::catalogue::config_dir().as_deref())
+                    .map_err(|e| usage(chain(&e)))?;
+            catalogue.defaults
+        } else {
+            Default::default()
+        };
+    Ok(Engine::from_config(config)?.with_provisions(provisions))
+}
+
+/// `--searchable` over the configuration's `[output] profile`.
+fn searchable(mut config: Config, on: bool) -> Config {
+    if on {
+        config.output.profile = OutputProfile::Searchable;
+    }
+    config
 }
 
 pub(crate) fn load_config(path: Option<&Path>, dpi: Option<u32>) -> anyhow::Result<Config> {
@@ -189,8 +216,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             config,
             report,
             no_ner,
+            searchable: on,
         } => {
-            let config = load_config(config.as_deref(), dpi)?;
+            let config = searchable(load_config(config.as_deref(), dpi)?, on);
             let started = Instant::now();
             let engine = engine(config, no_ner)?;
             let done = engine
@@ -229,8 +257,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             dpi,
             config,
             no_ner,
+            searchable: on,
         } => {
-            let config = load_config(config.as_deref(), dpi)?;
+            let config = searchable(load_config(config.as_deref(), dpi)?, on);
             let engine = engine(config, no_ner)?;
             batch::run(&input_dir, &output, jobs, &engine)
         }
@@ -256,7 +285,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let expect = match report {
                 Some(r) => {
                     let rep = Report::read(&r).with_context(|| r.display().to_string())?;
-                    tusch_engine::expectations(&rep.plan)
+                    tusch_engine::expectations(&rep.plan, rep.provision_labels)
                 }
                 None => Default::default(),
             };
