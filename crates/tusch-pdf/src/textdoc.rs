@@ -103,7 +103,8 @@ pub fn text_pdf(title: &str, blocks: &[Block]) -> Vec<u8> {
         let _ = z.write_all(s.as_bytes());
         contents.push(z.finish().unwrap_or_default());
     }
-    let total = first_page + 2 * pages.len();
+    // Objects 1 ..= the last page's content stream.
+    let total = first_page + 2 * pages.len() - 1;
     let mut out: Vec<u8> = Vec::new();
     let mut offsets = vec![0usize; total];
     out.extend_from_slice(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
@@ -276,6 +277,11 @@ mod tests {
         let bytes = text_pdf("Underlag", &blocks);
         let doc = lopdf::Document::load_mem(&bytes).unwrap();
         assert!(doc.get_pages().len() > 1);
+        // Every object in the cross-reference table is where it says (no offset 0).
+        let xref = String::from_utf8_lossy(&bytes);
+        let table = &xref[xref.rfind("\nxref\n").unwrap()..];
+        assert_eq!(table.matches(" 00000 n ").count(), doc.objects.len());
+        assert!(!table.contains("0000000000 00000 n"));
         let catalog = doc.catalog().unwrap();
         assert!(catalog.get(b"StructTreeRoot").is_ok());
         assert!(catalog.get(b"Lang").is_ok());
