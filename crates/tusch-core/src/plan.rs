@@ -200,6 +200,54 @@ mod tests {
     use crate::geom::Rotation;
     use crate::text::TextLayer;
 
+    /// Issue 15: the text under accepted masks, for the searchable profile's verifier —
+    /// runs of masked characters, a space between two masked words kept, a rejected mask's
+    /// text left out.
+    #[test]
+    fn masked_strings_are_the_text_under_accepted_masks() {
+        let mut layer = TextLayer::new();
+        for (i, c) in "Anna Berg bor i Ankeby".chars().enumerate() {
+            let x = 100.0 + 10.0 * i as f32;
+            layer.push(c, (c != ' ').then(|| Rect::new(x, 500.0, x + 8.0, 512.0)));
+        }
+        let page = PageText {
+            index: 0,
+            geometry: PageGeometry {
+                crop: Rect::new(0.0, 0.0, 600.0, 800.0),
+                rotation: Rotation::R0,
+            },
+            layer,
+        };
+        let findings = DocumentFindings {
+            pages: vec![vec![
+                Finding::new(
+                    0..9,
+                    Category::Person,
+                    1.0,
+                    Explanation::new("t", "t", Validation::NotApplicable),
+                ),
+                Finding::new(
+                    16..22,
+                    Category::Location,
+                    1.0,
+                    Explanation::new("t", "t", Validation::NotApplicable),
+                ),
+            ]],
+        };
+        let mut plan = RedactionPlan::from_findings(
+            std::slice::from_ref(&page),
+            &findings,
+            0.5,
+            MaskState::Accepted,
+        );
+        assert_eq!(
+            plan.masked_strings(&[page.clone()]),
+            ["Ankeby", "Anna Berg"]
+        );
+        plan.pages[0].masks[1].state = MaskState::Rejected;
+        assert_eq!(plan.masked_strings(&[page]), ["Anna Berg"]);
+    }
+
     #[test]
     fn finding_becomes_padded_mask_in_user_space() {
         let mut layer = TextLayer::new();
