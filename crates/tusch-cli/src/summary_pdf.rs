@@ -1,4 +1,5 @@
-//! `underlag.pdf` for a batch folder (issue 15): the decision summary of every document
+//! `underlag.pdf` for a batch folder (issue 15; `tusch-underlag.pdf` when a document of the
+//! batch is itself called `underlag.pdf`): the decision summary of every document
 //! whose report is in the output folder, as a tagged PDF in Swedish. Built from the JSON
 //! reports (categories, pages, provisions — never masked text); a mask without a provision
 //! gets its category's default from the catalogue (the kommun's own when it has one).
@@ -38,7 +39,13 @@ fn write(out_dir: &Path) -> anyhow::Result<()> {
         ));
     }
     let bytes = tusch_review::summary::pdf(&docs, &catalogue);
-    crate::report::write_atomic(&out_dir.join("underlag.pdf"), &bytes)
+    // A document of the batch may itself be called underlag.pdf: never write over it.
+    let name = if out_dir.join("underlag.pdf.json").exists() {
+        "tusch-underlag.pdf"
+    } else {
+        "underlag.pdf"
+    };
+    crate::report::write_atomic(&out_dir.join(name), &bytes)
 }
 
 /// The reports (`<output>.pdf.json`) under `dir`.
