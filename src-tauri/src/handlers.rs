@@ -233,8 +233,15 @@ pub fn page_png(app: &App, id: u32, page: usize) -> Result<Vec<u8>> {
 }
 
 /// Exports through the engine's verified writer; the lock is held only to take the job.
-pub fn export(app: &App, id: u32, output: Option<&Path>) -> Result<ExportOutcome> {
-    let job = app.lock().export_job(id, output.map(Path::to_path_buf))?;
+pub fn export(
+    app: &App,
+    id: u32,
+    output: Option<&Path>,
+    options: tusch_review::session::ExportOptions,
+) -> Result<ExportOutcome> {
+    let job = app
+        .lock()
+        .export_job_with(id, output.map(Path::to_path_buf), options)?;
     let outcome = job.run(&tusch_review::NoProgress)?;
     app.lock().finish_export(id, &outcome);
     Ok(outcome)
@@ -312,7 +319,7 @@ mod tests {
         let png = page_png(&app, id, 0).unwrap();
         assert_eq!(&png[1..4], b"PNG");
 
-        let err = export(&app, id, None).unwrap_err();
+        let err = export(&app, id, None, Default::default()).unwrap_err();
         assert!(err.message.contains("inte avgjorda"), "{err:?}");
 
         let rejected = view.masks[0].id;
@@ -320,7 +327,7 @@ mod tests {
         let view = decide_proposed(&app, id, None, MaskState::Accepted).unwrap();
         assert_eq!((view.proposed, view.rejected), (0, 1));
 
-        let out = export(&app, id, None).unwrap();
+        let out = export(&app, id, None, Default::default()).unwrap();
         assert_eq!(out.output, dir.path().join("beslut-bistand-maskerad.pdf"));
         assert!(out.output.is_file());
         assert!(out.masks_checked >= view.accepted);

@@ -201,8 +201,13 @@ fn redo(state: State<'_, App>, id: u32) -> Result<DocumentView> {
 
 /// Async: runs on Tauri's thread pool, so the window stays responsive during the export.
 #[tauri::command]
-async fn export(state: State<'_, App>, id: u32, output: Option<PathBuf>) -> Result<ExportOutcome> {
-    handlers::export(&state, id, output.as_deref())
+async fn export(
+    state: State<'_, App>,
+    id: u32,
+    output: Option<PathBuf>,
+    options: Option<tusch_review::session::ExportOptions>,
+) -> Result<ExportOutcome> {
+    handlers::export(&state, id, output.as_deref(), options.unwrap_or_default())
 }
 
 /// The page-image protocol: `tusch://localhost/page/<document>/<page>` → PNG.

@@ -205,6 +205,9 @@ async function main() {
       `accept all kept the rejection (${states.filter((x) => x === "accepted").length} accepted)`,
     );
 
+    // Issue 15: provisions printed in the boxes is the export's default.
+    const labels = (await findAll('[data-testid="export-labels"]'))[0];
+    check((await wd("GET", s(`/element/${labels}/selected`))) === true, "the export prints provisions in the boxes by default");
     const tExport = Date.now();
     await click((await findAll('[data-testid="export"]'))[0]);
     const status = await waitFor("the export status", async () => {
@@ -262,6 +265,7 @@ async function main() {
     const out = pdf.replace(/\.pdf$/, "-maskerad.pdf");
     check(existsSync(out), `wrote ${out.split("/").pop()} beside the original`);
     check(existsSync(pdf.replace(/\.pdf$/, "-underlag.txt")), "wrote the decision summary beside it");
+    check(existsSync(pdf.replace(/\.pdf$/, "-underlag.pdf")), "wrote the decision summary as PDF beside it");
     const v = spawnSync(tusch, ["verify", out], { encoding: "utf8" });
     check(v.status === 0, `tusch verify passes (exit ${v.status})`);
     // Issue 14: the export is in the audit log, and the chain verifies.
@@ -278,6 +282,8 @@ async function main() {
       .map((r) => norm(r.text))
       .filter((t) => t.length >= 6 && original.includes(t) && !victimText.includes(t) && !t.includes(victimText));
     const leaked = accepted.filter((t) => redacted.includes(t));
+    // The labels are white pixel-font text in the black boxes: OCR reads "OSL 21:7".
+    check(/osl\d/.test(redacted), "the provision is printed in the boxes (OCR reads OSL)");
     check(accepted.length >= 2 && leaked.length === 0, `accepted texts gone from the export (${accepted.length} checked, ${leaked.length} readable)`);
     rmSync(work, { recursive: true, force: true });
   } finally {

@@ -10,6 +10,14 @@ import type {
   Opened,
 } from "./types";
 
+/** The export dialog's choices; a missing one keeps the configuration's `[output]`. */
+export interface ExportOptions {
+  /** "Sökbar PDF (OCR-textlager)": the searchable profile. */
+  searchable?: boolean;
+  /** "Skriv lagrum i rutorna": the provision printed in each box. */
+  provisionLabels?: boolean;
+}
+
 export const api = {
   initialPaths: () => invoke<string[]>("initial_paths"),
   openPaths: (paths: string[]) => invoke<Opened>("open_paths", { paths }),
@@ -34,8 +42,8 @@ export const api = {
     invoke<Occurrences>("mask_occurrences", { id, mask, text, all }),
   undo: (id: number) => invoke<DocumentView>("undo", { id }),
   redo: (id: number) => invoke<DocumentView>("redo", { id }),
-  exportDocument: (id: number, output: string | null) =>
-    invoke<ExportOutcome>("export", { id, output }),
+  exportDocument: (id: number, output: string | null, options: ExportOptions = {}) =>
+    invoke<ExportOutcome>("export", { id, output, options }),
 };
 
 /** The URL of a page image, served by the app's `tusch://` protocol. */

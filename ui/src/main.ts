@@ -28,6 +28,8 @@ let zoom = 1;
 let catalogue: Catalogue = { provisions: [], defaults: {} };
 let busy = false;
 let exportMessage: { ok: boolean; text: string } | null = null;
+/** The export choices, kept for the session: labels on by default (issue 15). */
+const exportChoices = { searchable: false, provisionLabels: true };
 
 /** When opening started and the first page image arrived (read by the E2E test). */
 const timings: { openStart?: number; firstPage?: number; lastRender?: number } = {};
@@ -318,6 +320,12 @@ function renderPanel(d: DocumentView) {
         <button data-testid="export" id="export" class="primary" ${busy || d.status.kind !== "ready" ? "disabled" : ""}
           title="Ctrl+E – sparas som ${esc(basename(d.default_output))}">${busy ? "Exporterar…" : "Exportera"}</button>
       </div>
+      <div class="actions small export-options">
+        <label><input type="checkbox" data-testid="export-searchable" id="export-searchable"
+          ${exportChoices.searchable ? "checked" : ""}> Sökbar PDF (OCR-textlager)</label>
+        <label><input type="checkbox" data-testid="export-labels" id="export-labels"
+          ${exportChoices.provisionLabels ? "checked" : ""}> Skriv lagrum i rutorna</label>
+      </div>
       <div class="actions small">
         <button id="undo" ${d.can_undo ? "" : "disabled"} title="Ctrl+Z">Ångra</button>
         <button id="redo" ${d.can_redo ? "" : "disabled"} title="Ctrl+Shift+Z">Gör om</button>
@@ -357,7 +365,7 @@ async function exportDoc(output: string | null) {
   exportMessage = { ok: true, text: "Exporterar och verifierar…" };
   render();
   try {
-    const outcome = await api.exportDocument(d.id, output);
+    const outcome = await api.exportDocument(d.id, output, { ...exportChoices });
     exportMessage = null;
     d.last_export = outcome;
   } catch (e) {
@@ -524,6 +532,12 @@ document.addEventListener("click", (e) => {
 
 document.addEventListener("change", (e) => {
   const t = e.target as HTMLSelectElement;
+  if (t.id === "export-searchable" || t.id === "export-labels") {
+    const checked = (e.target as HTMLInputElement).checked;
+    if (t.id === "export-searchable") exportChoices.searchable = checked;
+    else exportChoices.provisionLabels = checked;
+    return;
+  }
   const d = doc();
   if (t.dataset.provision && d) {
     const mask = Number(t.dataset.provision);

@@ -17,7 +17,7 @@ describe("commands", () => {
     await api.setState(1, [4, 5], "rejected");
     await api.decideProposed(1, null, "accepted");
     await api.setProvision(1, [4], "26 kap. 1 § OSL");
-    await api.exportDocument(1, null);
+    await api.exportDocument(1, null, { searchable: true, provisionLabels: false });
     await api.maskOccurrences(1, 4, null, true);
     const rect = { left: 10, top: 20, right: 90, bottom: 30 };
     await api.maskText(1, 2, rect, "other");
@@ -26,7 +26,7 @@ describe("commands", () => {
       ["set_state", { id: 1, masks: [4, 5], value: "rejected" }],
       ["decide_proposed", { id: 1, category: null, value: "accepted" }],
       ["set_provision", { id: 1, masks: [4], provision: "26 kap. 1 § OSL" }],
-      ["export", { id: 1, output: null }],
+      ["export", { id: 1, output: null, options: { searchable: true, provisionLabels: false } }],
       ["mask_occurrences", { id: 1, mask: 4, text: null, all: true }],
       ["mask_text", { id: 1, page: 2, rect, category: "other" }],
       ["open_dialog", {}],

@@ -205,6 +205,8 @@ pub fn run(
     };
     bar.finish_and_clear();
     pool.close();
+    // The decision summary for the folder (issue 15), beside the outputs.
+    crate::summary_pdf::write_for_folder(out_dir);
 
     let summary = Summary::new(
         input_dir, out_dir, opts.shard, &docs, &results, &other, started,

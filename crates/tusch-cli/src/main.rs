@@ -18,6 +18,7 @@ mod redact;
 mod report;
 mod shard;
 mod signals;
+mod summary_pdf;
 mod tempfiles;
 mod worker;
 
@@ -27,8 +28,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-
-use tusch_core::{Config, MaskState};
+use tusch_core::{Config, MaskState, OutputProfile};
 use tusch_engine::{Engine, NoProgress};
 
 use crate::report::Report;
@@ -79,6 +79,10 @@ enum Command {
         /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
         #[arg(long)]
         no_ner: bool,
+        /// Sökbar PDF: samma sidbilder plus ett osynligt textlager från OCR av de maskerade
+        /// sidorna, taggar och språk (ersätter [output] profile).
+        #[arg(long)]
+        searchable: bool,
     },
     /// Maskera alla PDF:er och bilder (PNG, JPEG, TIFF) i en mapp (rekursivt) till en
     /// utdatamapp.
@@ -133,6 +137,9 @@ enum Command {
         /// Kör utan namnmodellen (NER): namn hittas då bara av reglerna.
         #[arg(long)]
         no_ner: bool,
+        /// Sökbara PDF:er (se `tusch redact --searchable`).
+        #[arg(long)]
+        searchable: bool,
     },
     /// En arbetsprocess för `tusch batch` (intern: läser jobb på standard in).
     #[command(hide = true)]
@@ -309,7 +316,26 @@ pub(crate) fn engine(mut config: Config, no_ner: bool) -> anyhow::Result<Engine>
     if no_ner {
         config.ner.enabled = false;
     }
-    Ok(Engine::from_config(config)?)
+    // Labels and the masks' alternate texts need a provision per mask: the catalogue's
+    // defaults per category (the kommun's own catalogue when it has one).
+    let provisions =
+        if config.output.provision_labels || config.output.profile == OutputProfile::Searchable {
+            let catalogue =
+                tusch_review::Catalogue::load(tusch_review::catalogue::config_dir().as_deref())
+                    .map_err(|e| usage(chain(&e)))?;
+            catalogue.defaults
+        } else {
+            Default::default()
+        };
+    Ok(Engine::from_config(config)?.with_provisions(provisions))
+}
+
+/// `--searchable` over the configuration's `[output] profile`.
+fn searchable(mut config: Config, on: bool) -> Config {
+    if on {
+        config.output.profile = OutputProfile::Searchable;
+    }
+    config
 }
 
 /// The configuration in layers (defaults < /etc/tusch < ~/.config/tusch < `--config`,
@@ -336,8 +362,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             config,
             report,
             no_ner,
+            searchable: on,
         } => {
-            let config = load_config(config.as_deref(), dpi)?;
+            let config = searchable(load_config(config.as_deref(), dpi)?, on);
             redact::run(&input, &output, report.as_deref(), config, no_ner)
         }
         Command::Batch {
@@ -351,8 +378,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             time_limit,
             memory_limit,
             json,
+            searchable: on,
         } => {
-            let mut config = load_config(config.as_deref(), dpi)?;
+            let mut config = searchable(load_config(config.as_deref(), dpi)?, on);
             if no_ner {
                 config.ner.enabled = false;
             }
@@ -404,7 +432,7 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let expect = match report {
                 Some(r) => {
                     let rep = Report::read(&r).with_context(|| r.display().to_string())?;
-                    tusch_engine::expectations(&rep.plan)
+                    tusch_engine::expectations(&rep.plan, rep.provision_labels)
                 }
                 None => Default::default(),
             };

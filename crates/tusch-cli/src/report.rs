@@ -19,6 +19,12 @@ pub struct Report {
     pub pages: usize,
     pub dpi: u32,
     pub encoding: tusch_core::Encoding,
+    /// `image` or `searchable` (issue 15). Absent in reports of older versions: `image`.
+    #[serde(default)]
+    pub profile: tusch_core::OutputProfile,
+    /// Whether the provision was printed in each box (`[output] provision_labels`).
+    #[serde(default)]
+    pub provision_labels: bool,
     pub masks_by_category: BTreeMap<Category, usize>,
     /// Accepted masks over a protected identity (detector `skyddad_identitet`): the report
     /// flags "skyddad identitet" when there are any.
@@ -162,6 +168,8 @@ impl Report {
             pages: plan.pages.len(),
             dpi: policy.dpi,
             encoding: policy.encoding,
+            profile: policy.profile,
+            provision_labels: policy.provision_labels,
             masks_by_category: plan.accepted_counts(),
             protected_masks: count_by_detector(&plan, tusch_core::PROTECTED_DETECTOR),
             learned_masks: count_by_detector(&plan, tusch_core::LEARNED_DETECTOR),

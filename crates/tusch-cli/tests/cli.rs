@@ -106,7 +106,8 @@ fn batch_of_a_mixed_folder_finishes_the_good_files_and_lists_the_bad() {
             "parkering-fordon.pdf.json"
         ]
     );
-    assert_eq!(files_in(out.path()), vec!["underkatalog"]);
+    // The decision summary of the folder (issue 15).
+    assert_eq!(files_in(out.path()), vec!["underkatalog", "underlag.pdf"]);
 }
 
 #[test]

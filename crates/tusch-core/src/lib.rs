@@ -23,6 +23,7 @@ pub mod detect;
 pub mod error;
 pub mod finding;
 pub mod geom;
+pub mod label;
 pub mod lexicon;
 pub mod plan;
 pub mod policy;
@@ -40,7 +41,7 @@ pub use geom::{DisplayRect, PageGeometry, PixelRect, Rect, Rotation};
 pub use plan::{Mask, MaskState, PagePlan, RedactionPlan};
 pub use policy::{
     AuditPolicy, Config, DetectionPolicy, Encoding, LearnedPolicy, NerPolicy, OcrMode, OcrPolicy,
-    OutputPolicy, ProtectedPolicy,
+    OutputPolicy, OutputProfile, ProtectedPolicy,
 };
 pub use raster::GrayImage;
 pub use text::{PageText, TextChar, TextLayer};

@@ -99,6 +99,50 @@ pub struct RedactionPlan {
 }
 
 impl RedactionPlan {
+    /// The text under the accepted masks: per mask and page, each run of characters of the
+    /// page's text layer whose box centre lies in one of the mask's rectangles (manual boxes
+    /// included). Held in memory while an export is verified — the `searchable` profile's
+    /// text layer must hold none of these — and never stored.
+    pub fn masked_strings(&self, pages: &[PageText]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for page in &self.pages {
+            let Some(text) = pages.iter().find(|p| p.index == page.index) else {
+                continue;
+            };
+            let chars: Vec<(char, Option<Rect>)> = text.layer.iter().collect();
+            for m in page.masks.iter().filter(|m| m.state == MaskState::Accepted) {
+                let inside = |r: &Rect| {
+                    let (cx, cy) = ((r.x0 + r.x1) / 2.0, (r.y0 + r.y1) / 2.0);
+                    m.rects
+                        .iter()
+                        .any(|a| a.x0 <= cx && cx <= a.x1 && a.y0 <= cy && cy <= a.y1)
+                };
+                let mut run = String::new();
+                for (c, r) in &chars {
+                    match r {
+                        Some(r) if inside(r) => run.push(*c),
+                        // A space inside a run (between two masked words) stays in it.
+                        None if c.is_whitespace() && !run.is_empty() => run.push(' '),
+                        _ => {
+                            let t = run.trim();
+                            if !t.is_empty() {
+                                out.push(t.to_owned());
+                            }
+                            run.clear();
+                        }
+                    }
+                }
+                let t = run.trim();
+                if !t.is_empty() {
+                    out.push(t.to_owned());
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Turns findings into masks by looking up each finding's character boxes. `accept`
     /// decides each mask's initial state (the batch CLI accepts everything the policy kept).
     pub fn from_findings(
@@ -155,6 +199,54 @@ mod tests {
     use crate::finding::{Finding, Validation};
     use crate::geom::Rotation;
     use crate::text::TextLayer;
+
+    /// Issue 15: the text under accepted masks, for the searchable profile's verifier —
+    /// runs of masked characters, a space between two masked words kept, a rejected mask's
+    /// text left out.
+    #[test]
+    fn masked_strings_are_the_text_under_accepted_masks() {
+        let mut layer = TextLayer::new();
+        for (i, c) in "Anna Berg bor i Ankeby".chars().enumerate() {
+            let x = 100.0 + 10.0 * i as f32;
+            layer.push(c, (c != ' ').then(|| Rect::new(x, 500.0, x + 8.0, 512.0)));
+        }
+        let page = PageText {
+            index: 0,
+            geometry: PageGeometry {
+                crop: Rect::new(0.0, 0.0, 600.0, 800.0),
+                rotation: Rotation::R0,
+            },
+            layer,
+        };
+        let findings = DocumentFindings {
+            pages: vec![vec![
+                Finding::new(
+                    0..9,
+                    Category::Person,
+                    1.0,
+                    Explanation::new("t", "t", Validation::NotApplicable),
+                ),
+                Finding::new(
+                    16..22,
+                    Category::Location,
+                    1.0,
+                    Explanation::new("t", "t", Validation::NotApplicable),
+                ),
+            ]],
+        };
+        let mut plan = RedactionPlan::from_findings(
+            std::slice::from_ref(&page),
+            &findings,
+            0.5,
+            MaskState::Accepted,
+        );
+        assert_eq!(
+            plan.masked_strings(&[page.clone()]),
+            ["Ankeby", "Anna Berg"]
+        );
+        plan.pages[0].masks[1].state = MaskState::Rejected;
+        assert_eq!(plan.masked_strings(&[page]), ["Anna Berg"]);
+    }
 
     #[test]
     fn finding_becomes_padded_mask_in_user_space() {

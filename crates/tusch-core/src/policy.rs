@@ -343,6 +343,35 @@ pub struct OutputPolicy {
     /// A page whose raster would exceed this many megapixels is refused rather than
     /// rendered. Default 80 (A0 at 150 DPI is about 27).
     pub max_megapixels: u32,
+    /// `image` (the default): pages are images and nothing else. `searchable`: the same
+    /// images plus an invisible text layer made only by OCR of the masked pages, a tag
+    /// tree and `/Lang (sv-SE)` (issue 15).
+    pub profile: OutputProfile,
+    /// Print the short form of each mask's provision ("OSL 26:1") in white inside the box,
+    /// on losslessly stored pages. Default off for the command line; the app's export turns
+    /// it on.
+    pub provision_labels: bool,
+}
+
+/// What the output PDF holds besides the page images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputProfile {
+    /// One image per page and nothing else: the safest copy for one requester.
+    #[default]
+    Image,
+    /// The same images plus an invisible OCR text layer of the masked pages, tags and a
+    /// language: a copy to publish (accessible, searchable).
+    Searchable,
+}
+
+impl OutputProfile {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputProfile::Image => "image",
+            OutputProfile::Searchable => "searchable",
+        }
+    }
 }
 
 impl Default for OutputPolicy {
@@ -352,6 +381,8 @@ impl Default for OutputPolicy {
             encoding: Encoding::default(),
             padding_pt: 1.0,
             max_megapixels: 80,
+            profile: OutputProfile::Image,
+            provision_labels: false,
         }
     }
 }

@@ -65,6 +65,9 @@ pub struct Engine {
     ocr: LazyOcr,
     protected: Option<SharedStore>,
     learned: Option<SharedStore>,
+    /// The provision each category's masks get in [`Engine::plan`] when none is chosen
+    /// (the catalogue's defaults; empty unless [`Engine::with_provisions`] was called).
+    provisions: std::collections::BTreeMap<Category, String>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -149,7 +152,19 @@ impl Engine {
             ocr,
             protected,
             learned,
+            provisions: Default::default(),
         })
+    }
+
+    /// The engine, stamping each planned mask with its category's provision from
+    /// `provisions` (a catalogue's defaults): what `tusch` prints in the boxes with
+    /// `[output] provision_labels` and what the masks' alternate texts say.
+    pub fn with_provisions(
+        mut self,
+        provisions: std::collections::BTreeMap<Category, String>,
+    ) -> Self {
+        self.provisions = provisions;
+        self
     }
 
     /// [`Engine::new`] with the real parts.
@@ -174,6 +189,11 @@ impl Engine {
     /// and the next analysis uses them.
     pub fn learned(&self) -> Option<&SharedStore> {
         self.learned.as_ref()
+    }
+
+    /// The OCR engine (Tesseract is started by the first call).
+    pub fn ocr(&self) -> Result<&dyn OcrEngine, EngineError> {
+        self.ocr.get()
     }
 
     /// The name model in use, when there is one.
@@ -246,6 +266,11 @@ impl Engine {
         let mut plan =
             RedactionPlan::from_findings(pages, findings, self.config.output.padding_pt, state);
         plan.engine = self.description();
+        for m in plan.pages.iter_mut().flat_map(|p| p.masks.iter_mut()) {
+            if m.provision.is_none() {
+                m.provision = self.provisions.get(&m.category).cloned();
+            }
+        }
         plan
     }
 
@@ -262,15 +287,45 @@ impl Engine {
 
     /// Renders every page, burns the plan's accepted masks, writes the image-only PDF to a
     /// temporary file beside `out`, verifies it and only then renames it to `out`.
+    ///
+    /// `pages` are the text layers the plan was made from: in the `searchable` profile the
+    /// strings under the masks are taken from them, held in memory while the verifier
+    /// proves that the OCR text layer holds none of them.
     pub fn apply(
         &self,
         doc: &Document,
         plan: &RedactionPlan,
+        pages: &[PageText],
         input: &Path,
         out: &Path,
         progress: &dyn Progress,
     ) -> Result<Applied, EngineError> {
-        pipeline::apply_plan(doc, plan, input, out, &self.config.output, progress)
+        let release = self.release(plan, pages)?;
+        pipeline::apply_plan(
+            doc,
+            plan,
+            input,
+            out,
+            &self.config.output,
+            &release,
+            progress,
+        )
+    }
+
+    /// What the output profile needs besides the plan: for `searchable`, the OCR engine
+    /// (the masked raster is read) and the masked strings of `pages`.
+    pub fn release(
+        &self,
+        plan: &RedactionPlan,
+        pages: &[PageText],
+    ) -> Result<pipeline::Release<'_>, EngineError> {
+        Ok(match self.config.output.profile {
+            tusch_core::OutputProfile::Image => pipeline::Release::default(),
+            tusch_core::OutputProfile::Searchable => pipeline::Release {
+                ocr: Some(self.ocr.get()?),
+                masked: plan.masked_strings(pages),
+            },
+        })
     }
 
     /// The page as the registrar reviews it: the very raster [`Engine::apply`] releases —
@@ -324,10 +379,20 @@ impl Engine {
             findings,
             plan,
         } = self.plan_file(input, MaskState::Accepted, progress)?;
-        // The text is not needed to write the output: a long document's text layers are
-        // freed before its pages are rendered and verified.
+        // What the output profile needs of the text (the masked strings, for `searchable`)
+        // is taken now; the text layers themselves are freed before the pages are rendered
+        // and verified, so a long document's text is not held twice.
+        let release = self.release(&plan, &pages)?;
         drop((pages, findings));
-        let applied = self.apply(&doc, &plan, input, out, progress)?;
+        let applied = pipeline::apply_plan(
+            &doc,
+            &plan,
+            input,
+            out,
+            &self.config.output,
+            &release,
+            progress,
+        )?;
         Ok(Redacted { doc, plan, applied })
     }
 }

@@ -18,13 +18,13 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use tusch_core::{
-    Analyzer, DisplayRect, DocumentFindings, GrayImage, MaskState, OcrMode, OutputPolicy,
-    PageGeometry, PageText, Rect, RedactionPlan, TextLayer,
+    Analyzer, DisplayRect, DocumentFindings, GrayImage, OcrMode, OutputPolicy, PageGeometry,
+    PageText, Rect, RedactionPlan, TextLayer,
 };
 use tusch_ocr::{recognize_page, recognize_region, OcrEngine};
 
 use tusch_pdf::source::{PageAnnotation, SourceDocument};
-use tusch_pdf::verify::{verify_file, VerifyExpectations, VerifyReport};
+use tusch_pdf::verify::{verify_file, SearchableExpectations, VerifyExpectations, VerifyReport};
 use tusch_pdf::writer::{ImagePdfWriter, OutputPage};
 
 use crate::coverage::{uncovered_regions, COVERAGE_DPI};
@@ -388,21 +388,50 @@ pub struct Applied {
     pub verification: VerifyReport,
 }
 
-/// The rectangles the verifier must find black: every accepted mask, in output page space.
-pub fn expectations(plan: &RedactionPlan) -> VerifyExpectations {
+/// The rectangles the verifier must find black: every accepted mask, in output page space,
+/// each with the provision label printed in it when `labels` is on
+/// (`[output] provision_labels`).
+pub fn expectations(plan: &RedactionPlan, labels: bool) -> VerifyExpectations {
+    let per_page: Vec<Vec<(DisplayRect, Option<String>)>> = plan
+        .pages
+        .iter()
+        .map(tusch_core::label::page_labels)
+        .collect();
     VerifyExpectations {
         page_count: Some(plan.pages.len()),
-        black: plan
-            .pages
+        black: per_page
             .iter()
-            .map(|p| {
-                p.masks
-                    .iter()
-                    .filter(|m| m.state == MaskState::Accepted)
-                    .flat_map(|m| m.rects.iter().map(|r| p.geometry.to_display(r)))
-                    .collect::<Vec<DisplayRect>>()
-            })
+            .map(|p| p.iter().map(|(r, _)| *r).collect())
             .collect(),
+        labels: if labels {
+            per_page
+                .into_iter()
+                .map(|p| p.into_iter().map(|(_, l)| l).collect())
+                .collect()
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
+    }
+}
+
+/// What a `searchable` export needs besides the plan ([`crate::Engine::release`]); the
+/// default is the `image` profile's nothing.
+#[derive(Default)]
+pub struct Release<'a> {
+    /// Reads each released raster for the invisible text layer.
+    pub ocr: Option<&'a dyn OcrEngine>,
+    /// The text under the accepted masks ([`RedactionPlan::masked_strings`]): the verifier
+    /// proves none of it is in the text layer. In memory only.
+    pub masked: Vec<String>,
+}
+
+impl std::fmt::Debug for Release<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Release")
+            .field("ocr", &self.ocr.map(|o| o.describe()))
+            .field("masked", &self.masked.len())
+            .finish()
     }
 }
 
@@ -419,9 +448,11 @@ pub fn apply_plan(
     input: &Path,
     out: &Path,
     policy: &OutputPolicy,
+    release: &Release<'_>,
     progress: &dyn Progress,
 ) -> Result<Applied, EngineError> {
     refuse_overwriting_input(input, out)?;
+    let searchable = policy.profile == tusch_core::OutputProfile::Searchable;
     if plan.pages.len() != doc.page_count() {
         return Err(EngineError::PlanMismatch);
     }
@@ -440,10 +471,16 @@ pub fn apply_plan(
         .suffix(".pdf.part")
         .tempfile_in(&dir)
         .map_err(write_err)?;
+    // The OCR text of each released page, as written: the verifier reads it back.
+    let mut texts: Vec<String> = Vec::new();
     {
         let file: &File = tmp.as_file();
-        let mut w =
-            ImagePdfWriter::new(BufWriter::new(file), plan.pages.len()).map_err(write_err)?;
+        let mut w = if searchable {
+            ImagePdfWriter::searchable(BufWriter::new(file), plan.pages.len())
+        } else {
+            ImagePdfWriter::new(BufWriter::new(file), plan.pages.len())
+        }
+        .map_err(write_err)?;
         // Pages stream through: a few per core are rendered and encoded in parallel, then
         // written in order and dropped, so memory does not grow with the page count.
         let chunk = rayon::current_num_threads().max(1) * 4;
@@ -455,13 +492,16 @@ pub fn apply_plan(
                     {
                         return Err(EngineError::PlanMismatch);
                     }
-                    let out = release_page(doc, page, policy)?;
+                    let out = release_page(doc, page, policy, release.ocr)?;
                     progress.page_done();
                     Ok(out)
                 })
                 .collect::<Result<_, EngineError>>()?;
             for p in &encoded {
                 w.add_page(p).map_err(write_err)?;
+                if let Some(layer) = &p.layer {
+                    texts.push(layer.text());
+                }
             }
         }
         let mut buf = w.finish().map_err(write_err)?;
@@ -476,7 +516,15 @@ pub fn apply_plan(
             .set_permissions(std::fs::Permissions::from_mode(0o644))
             .map_err(write_err)?;
     }
-    let verification = verify_file(tmp.path(), &expectations(plan))?;
+    let mut expect = expectations(plan, policy.provision_labels);
+    if searchable {
+        expect.searchable = Some(SearchableExpectations {
+            text: texts,
+            masked: release.masked.clone(),
+            provisions: plan_provisions(plan),
+        });
+    }
+    let verification = verify_file(tmp.path(), &expect)?;
     let bytes = tmp.as_file().metadata().map(|m| m.len()).unwrap_or(0);
     tmp.persist(out).map_err(|e| write_err(e.error))?;
     Ok(Applied {
@@ -484,6 +532,20 @@ pub fn apply_plan(
         bytes,
         verification,
     })
+}
+
+/// The provisions the plan's accepted masks are made under.
+fn plan_provisions(plan: &RedactionPlan) -> Vec<String> {
+    let mut p: Vec<String> = plan
+        .pages
+        .iter()
+        .flat_map(|p| p.masks.iter())
+        .filter(|m| m.state == tusch_core::MaskState::Accepted)
+        .filter_map(|m| m.provision.clone())
+        .collect();
+    p.sort();
+    p.dedup();
+    p
 }
 
 /// Errors out when `out` names the same file as `input` (also through links or `..`).

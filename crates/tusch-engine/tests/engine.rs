@@ -65,7 +65,7 @@ fn issue_10_the_preview_of_a_scanned_page_is_the_released_raster_pixel_for_pixel
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ut.pdf");
     engine
-        .apply(&doc, &plan, &input, &out, &NoProgress)
+        .apply(&doc, &plan, &[], &input, &out, &NoProgress)
         .unwrap();
     let released = tusch_pdf::released_images(&std::fs::read(&out).unwrap()).unwrap();
 
@@ -113,7 +113,14 @@ fn issue_10_the_preview_of_a_text_page_is_the_released_raster() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ut.pdf");
     engine
-        .apply(&planned.doc, &planned.plan, &input, &out, &NoProgress)
+        .apply(
+            &planned.doc,
+            &planned.plan,
+            &planned.pages,
+            &input,
+            &out,
+            &NoProgress,
+        )
         .unwrap();
     let released = tusch_pdf::released_images(&std::fs::read(&out).unwrap()).unwrap();
     for (i, page) in planned.plan.pages.iter().enumerate() {
@@ -175,4 +182,62 @@ fn issue_10_plans_record_the_engine_and_masks_are_what_mask_rects_gives() {
         n += planned_rects.len();
     }
     assert!(n > 5, "the fixture has personal data: {n} masks");
+}
+
+/// Issue 15: with `[output] provision_labels` each box shows its provision in white; the
+/// export verifies (the verifier re-renders the labels), the preview is the released page
+/// pixel for pixel, and every white pixel inside a mask lies inside the mask.
+#[test]
+fn issue_15_labels_are_burned_verified_and_previewed() {
+    let mut config = Config::default();
+    config.output.provision_labels = true;
+    let provisions = Category::ALL
+        .iter()
+        .map(|c| (*c, "21 kap. 7 § OSL".to_owned()))
+        .collect();
+    let engine = rules_engine(config).with_provisions(provisions);
+    let input = fixture("documents/beslut-bistand.pdf");
+    let planned = engine
+        .plan_file(&input, MaskState::Accepted, &NoProgress)
+        .unwrap();
+    assert!(planned.plan.pages[0]
+        .masks
+        .iter()
+        .all(|m| m.provision.as_deref() == Some("21 kap. 7 § OSL")));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ut.pdf");
+    let applied = engine
+        .apply(
+            &planned.doc,
+            &planned.plan,
+            &planned.pages,
+            &input,
+            &out,
+            &NoProgress,
+        )
+        .unwrap();
+    assert!(applied.verification.masks_checked > 0);
+    let released = tusch_pdf::released_images(&std::fs::read(&out).unwrap()).unwrap();
+    let preview = engine
+        .preview(&planned.doc, 0, Some(&planned.plan.pages[0]))
+        .unwrap();
+    assert!(preview.data == released[0].data, "preview = release");
+    // Some box holds a label: white pixels strictly inside a mask's pixels.
+    let page = &planned.plan.pages[0];
+    let dpi = engine.output_dpi(&planned.doc, 0) as f32;
+    let white_in_masks: usize = page
+        .pixel_rects(dpi, preview.width, preview.height)
+        .iter()
+        .map(|r| {
+            (r.y0..r.y1)
+                .flat_map(|y| (r.x0..r.x1).map(move |x| (x, y)))
+                .filter(|&(x, y)| preview.data[(y * preview.width + x) as usize] == 255)
+                .count()
+        })
+        .sum();
+    assert!(white_in_masks > 100, "labels drawn ({white_in_masks} px)");
+    // Without labels the same plan leaves every box black: the verifier told to expect
+    // no labels rejects the labelled file.
+    let strict = tusch_engine::expectations(&planned.plan, false);
+    assert!(tusch_engine::verify_file(&out, &strict).is_err());
 }

@@ -13,11 +13,14 @@ pub mod encode;
 pub mod error;
 pub mod library;
 pub mod source;
+pub mod textdoc;
+pub mod textlayer;
 pub mod verify;
 pub mod writer;
 
 pub use error::{check_raster_size, PdfError};
 pub use source::SourceDocument;
 pub use verify::{
-    released_images, verify_bytes, verify_file, VerifyError, VerifyExpectations, VerifyReport,
+    released_images, verify_bytes, verify_file, SearchableExpectations, VerifyError,
+    VerifyExpectations, VerifyReport,
 };

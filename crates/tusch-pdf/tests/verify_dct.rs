@@ -27,6 +27,7 @@ fn pdf(image: EncodedImage) -> Vec<u8> {
         width_pt: 200.0,
         height_pt: 300.0,
         image,
+        layer: None,
     })
     .unwrap();
     w.finish().unwrap()
@@ -36,6 +37,7 @@ fn expect(r: DisplayRect) -> VerifyExpectations {
     VerifyExpectations {
         page_count: Some(1),
         black: vec![vec![r]],
+        ..Default::default()
     }
 }
 

@@ -313,6 +313,17 @@ impl Session {
     /// undecided: a proposed mask is not burned, and releasing it by oversight is the one
     /// mistake this tool must not make easy.
     pub fn export_job(&self, id: u32, output: Option<PathBuf>) -> Result<ExportJob, ReviewError> {
+        self.export_job_with(id, output, ExportOptions::default())
+    }
+
+    /// [`Session::export_job`] with the export dialog's choices over the configuration's
+    /// `[output]`.
+    pub fn export_job_with(
+        &self,
+        id: u32,
+        output: Option<PathBuf>,
+        options: ExportOptions,
+    ) -> Result<ExportJob, ReviewError> {
         let doc = self.doc(id)?;
         if !doc.is_ready() {
             return Err(ReviewError::NotReady);
@@ -326,6 +337,17 @@ impl Session {
         let output = output.unwrap_or_else(|| doc.default_output());
         let summary_path = summary_path_for(&output);
         let plan = doc.plan(&self.catalogue);
+        let mut policy = self.config.output.clone();
+        if let Some(on) = options.searchable {
+            policy.profile = if on {
+                tusch_core::OutputProfile::Searchable
+            } else {
+                tusch_core::OutputProfile::Image
+            };
+        }
+        if let Some(on) = options.provision_labels {
+            policy.provision_labels = on;
+        }
         Ok(ExportJob {
             source: Arc::clone(&doc.source),
             input: doc.path.clone(),
@@ -333,10 +355,17 @@ impl Session {
             audit: self.config.audit.clone(),
             model: self.engine.model(),
             summary_text: summary::text(doc, &plan, &output),
+            summary_pdf: summary::pdf(
+                &[summary::DocumentSummary::new(doc, &plan, &output)],
+                &self.catalogue,
+            ),
             plan,
             output,
             summary_path,
-            policy: self.config.output.clone(),
+            policy,
+            pages: doc.pages.clone(),
+            engine: self.engine.clone(),
+            config: self.config.clone(),
         })
     }
 
@@ -406,6 +435,16 @@ impl Session {
         doc.review.mark_saved();
         Ok(())
     }
+}
+
+/// The export dialog's choices; `None` keeps the configuration's `[output]` setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportOptions {
+    /// "Sökbar PDF (OCR-textlager)": the `searchable` profile.
+    pub searchable: Option<bool>,
+    /// "Skriv lagrum i rutorna": the provision printed in each box.
+    pub provision_labels: Option<bool>,
 }
 
 /// `<out stem>-underlag.txt` beside the exported file.
@@ -549,23 +588,44 @@ pub struct ExportJob {
     pub output: PathBuf,
     summary_path: PathBuf,
     summary_text: String,
+    /// The decision summary as a tagged PDF, written beside the text one.
+    summary_pdf: Vec<u8>,
     policy: tusch_core::OutputPolicy,
     input_sha256: String,
     audit: tusch_core::AuditPolicy,
     /// The name model of the session's engine (name, sha256), when one was loaded.
     model: Option<(String, String)>,
+    /// The text layers the plan was made from: the searchable profile's verifier takes
+    /// the masked strings from them.
+    pages: Option<Arc<Vec<tusch_core::PageText>>>,
+    engine: EngineSlot,
+    config: Config,
 }
 
 impl ExportJob {
     /// Writes the image-only PDF through the engine's verified writer (temp file, verify,
     /// rename), then the decision summary beside it.
     pub fn run(self, progress: &dyn Progress) -> Result<ExportOutcome, ReviewError> {
+        // The searchable profile reads the released pages with the session's OCR engine.
+        let engine = match self.policy.profile {
+            tusch_core::OutputProfile::Searchable => Some(self.engine.get(&self.config)?),
+            tusch_core::OutputProfile::Image => None,
+        };
+        let pages: &[tusch_core::PageText] = self.pages.as_deref().map_or(&[], Vec::as_slice);
+        let release = match &engine {
+            Some(e) => tusch_engine::pipeline::Release {
+                ocr: Some(e.ocr().map_err(ReviewError::Export)?),
+                masked: self.plan.masked_strings(pages),
+            },
+            None => Default::default(),
+        };
         let applied = apply_plan(
             &self.source,
             &self.plan,
             &self.input,
             &self.output,
             &self.policy,
+            &release,
             progress,
         )
         .map_err(ReviewError::Export)?;
@@ -577,6 +637,8 @@ impl ExportJob {
         let summary = summary::write(&self.summary_path, &self.summary_text)
             .ok()
             .map(|()| self.summary_path.clone());
+        let pdf_path = self.summary_path.with_extension("pdf");
+        let _ = summary::write_bytes(&pdf_path, &self.summary_pdf);
         Ok(ExportOutcome {
             output: self.output,
             pages: applied.pages,
