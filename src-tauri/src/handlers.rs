@@ -129,6 +129,9 @@ pub fn set_state_override(
     state: MaskState,
     override_protected: bool,
 ) -> Result<DocumentView> {
+    if !override_protected {
+        return set_state(app, id, masks, state);
+    }
     app.change(id, |s| {
         s.set_state_override(id, masks, state, override_protected)
     })

@@ -241,7 +241,7 @@ mod tests {
             MaskState::Accepted,
         );
         assert_eq!(
-            plan.masked_strings(&[page.clone()]),
+            plan.masked_strings(std::slice::from_ref(&page)),
             ["Ankeby", "Anna Berg"]
         );
         plan.pages[0].masks[1].state = MaskState::Rejected;

@@ -242,6 +242,7 @@ pub fn decode_text_string(b: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -114,6 +114,10 @@ pub fn text(doc: &Document, plan: &RedactionPlan, output: &Path) -> String {
     s
 }
 
+/// One page of a summary: its 1-based number and, per mask, the category label and the
+/// provision.
+pub type PageMasks = (usize, Vec<(String, Option<String>)>);
+
 /// One document of a decision summary: counts, categories and provisions per page — no
 /// masked text.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,7 +131,7 @@ pub struct DocumentSummary {
     /// Suggestions the registrar did not mask (the app); `None` in a batch.
     pub rejected: Option<usize>,
     /// Per page with masks (1-based): (category label, provision) per mask.
-    pub per_page: Vec<(usize, Vec<(String, Option<String>)>)>,
+    pub per_page: Vec<PageMasks>,
     /// The engine and model versions, as recorded in the plan.
     pub engine: String,
 }
@@ -144,7 +148,7 @@ impl DocumentSummary {
 
     /// A document of a batch: every mask of the plan accepted.
     pub fn from_plan(name: &str, plan: &RedactionPlan, output: &Path) -> Self {
-        let per_page: Vec<(usize, Vec<(String, Option<String>)>)> = plan
+        let per_page: Vec<PageMasks> = plan
             .pages
             .iter()
             .map(|p| {
