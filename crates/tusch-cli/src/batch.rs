@@ -205,8 +205,11 @@ pub fn run(
     };
     bar.finish_and_clear();
     pool.close();
-    // The decision summary for the folder (issue 15), beside the outputs.
-    crate::summary_pdf::write_for_folder(out_dir);
+    // The decision summary for the folder (issue 15), beside the outputs: made again only
+    // when this run released something, so a re-run that skips everything changes nothing.
+    if results.iter().any(|r| r.status == Status::Done) || !out_dir.join("underlag.pdf").exists() {
+        crate::summary_pdf::write_for_folder(out_dir);
+    }
 
     let summary = Summary::new(
         input_dir, out_dir, opts.shard, &docs, &results, &other, started,
