@@ -156,6 +156,9 @@ pub(crate) struct Released {
     pub masks: Vec<(usize, String, Option<String>, usize)>,
     /// The name model's name and version, and its sha256.
     pub model: Option<(String, String)>,
+    /// The output profile (`image`, `searchable`).
+    #[serde(default)]
+    pub profile: String,
 }
 
 impl Released {
@@ -174,6 +177,7 @@ impl Released {
             model: engine
                 .model()
                 .map(|m| (format!("{} {}", m.name, m.version), m.model_sha256.clone())),
+            profile: report.profile.as_str().to_owned(),
         })
     }
 }
@@ -216,7 +220,11 @@ impl Trail {
         )
         .pages(released.pages)
         .tool_version(tusch_core::VERSION)
-        .output_profile("image");
+        .output_profile(if released.profile.is_empty() {
+            "image"
+        } else {
+            released.profile.as_str()
+        });
         for (page, category, provision, n) in &released.masks {
             b = b.masks(*page, category, provision.as_deref(), false, *n);
         }

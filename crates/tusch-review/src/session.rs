@@ -674,7 +674,8 @@ impl ExportJob {
             output_sha,
         )
         .pages(self.plan.pages.len())
-        .tool_version(tusch_core::VERSION);
+        .tool_version(tusch_core::VERSION)
+        .output_profile(self.policy.profile.as_str());
         for page in &self.plan.pages {
             for m in page.masks.iter().filter(|m| m.state == MaskState::Accepted) {
                 record = record.mask(
